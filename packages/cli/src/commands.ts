@@ -1,0 +1,8 @@
+import type { CommandSpec } from './command.ts';
+
+/**
+ * Every `brigade` subcommand. Each lives in the package that owns the
+ * work and is imported only when used, so `brigade --help` stays fast.
+ * Keep this table in alphabetical order.
+ */
+export const commands: Record<string, CommandSpec> = {};
