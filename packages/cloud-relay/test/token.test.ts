@@ -9,7 +9,7 @@ import {
 } from '../src/auth/token.ts';
 
 const secret = 'x'.repeat(32);
-const base = { org: 'acme', branches: ['b1'], device: 'till-1' } as const;
+const base = { org: 'acme', branches: ['b1'], device: 'till-1' };
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
