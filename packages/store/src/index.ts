@@ -1,1 +1,1 @@
-export {};
+export * from './journal/entry.ts';
