@@ -5,4 +5,13 @@ import type { CommandSpec } from './command.ts';
  * work and is imported only when used, so `brigade --help` stays fast.
  * Keep this table in alphabetical order.
  */
-export const commands: Record<string, CommandSpec> = {};
+export const commands: Record<string, CommandSpec> = {
+  keygen: {
+    summary: 'print a new random branch key',
+    load: async () => (await import('@brigade/till')).runKeygen,
+  },
+  till: {
+    summary: 'run a till: store, LAN and relay sync, local API',
+    load: async () => (await import('@brigade/till')).runTill,
+  },
+};

@@ -1,0 +1,241 @@
+/**
+ * `brigade till` flags and environment, parsed into {@link TillOptions}.
+ * Secrets come from the environment or from files, never from flags, so
+ * they do not show in the process list.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UsageError } from '@brigade/cli';
+
+/** Where the menu of a first start comes from. */
+export type MenuSource =
+  | { kind: 'none' }
+  | { kind: 'demo' }
+  | { kind: 'file'; path: string };
+
+export interface PeerAddress {
+  host: string;
+  port: number;
+}
+
+export interface RelayOptions {
+  /** y-websocket base URL, `ws://host:port`. */
+  wsUrl: string;
+  /** Journal ingest base URL, `http://host:port`. */
+  httpUrl: string;
+  /** Token the relay issued for this device (`brigade token`). */
+  token: string;
+}
+
+export interface TillOptions {
+  dataDir: string;
+  branch: string;
+  device: string;
+  httpHost: string;
+  httpPort: number;
+  lanPort: number;
+  discoveryPort: number;
+  broadcast: string;
+  peers: PeerAddress[];
+  relay: RelayOptions | null;
+  branchKey: string;
+  menu: MenuSource;
+}
+
+/** Defaults of the optional flags. */
+export const TILL_DEFAULTS = {
+  httpHost: '127.0.0.1',
+  lanPort: 55800,
+  discoveryPort: 55799,
+  broadcast: '255.255.255.255',
+} as const;
+
+/** Shortest branch key accepted, in characters (`brigade keygen` makes 43). */
+export const MIN_BRANCH_KEY_LENGTH = 32;
+
+export const TILL_USAGE = `usage: brigade till --data DIR --branch B --device D --http-port P
+                    [--http-host H] [--lan-port P] [--discovery-port P]
+                    [--broadcast ADDR] [--peer host:port ...]
+                    [--relay ws://host:port --relay-http http://host:port]
+                    [--menu FILE|demo]
+                    [--branch-key-file F] [--relay-token-file F]
+
+The branch key comes from BRIGADE_BRANCH_KEY or --branch-key-file (make one
+with \`brigade keygen\`); the relay token from BRIGADE_RELAY_TOKEN or
+--relay-token-file.
+`;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** Parses the arguments after `brigade till`; throws UsageError. */
+export function parseTillOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): TillOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      data: { type: 'string' },
+      branch: { type: 'string' },
+      device: { type: 'string' },
+      'http-port': { type: 'string' },
+      'http-host': { type: 'string' },
+      'lan-port': { type: 'string' },
+      'discovery-port': { type: 'string' },
+      broadcast: { type: 'string' },
+      peer: { type: 'string', multiple: true },
+      relay: { type: 'string' },
+      'relay-http': { type: 'string' },
+      menu: { type: 'string' },
+      'branch-key-file': { type: 'string' },
+      'relay-token-file': { type: 'string' },
+    },
+  });
+  const relayWs = values.relay;
+  return {
+    dataDir: required(values.data, '--data'),
+    branch: name(required(values.branch, '--branch'), '--branch'),
+    device: name(required(values.device, '--device'), '--device'),
+    httpHost: values['http-host'] ?? TILL_DEFAULTS.httpHost,
+    httpPort: port(required(values['http-port'], '--http-port'), '--http-port'),
+    lanPort: port(values['lan-port'], '--lan-port') ?? TILL_DEFAULTS.lanPort,
+    discoveryPort:
+      port(values['discovery-port'], '--discovery-port') ??
+      TILL_DEFAULTS.discoveryPort,
+    broadcast: values.broadcast ?? TILL_DEFAULTS.broadcast,
+    peers: (values.peer ?? []).map(peer),
+    relay: relayWs
+      ? relayOptions(relayWs, values['relay-http'], values, env)
+      : noRelay(values['relay-http']),
+    branchKey: branchKey(values['branch-key-file'], env),
+    menu: menuSource(values.menu),
+  };
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') {
+    throw new UsageError(`${flag} is required\n\n${TILL_USAGE}`);
+  }
+  return value;
+}
+
+function name(value: string, flag: string): string {
+  if (!NAME.test(value)) {
+    throw new UsageError(
+      `${flag} must be 1 to 64 letters, digits, '-' or '_' (got '${value}')`,
+    );
+  }
+  return value;
+}
+
+function port(value: string, flag: string): number;
+function port(value: string | undefined, flag: string): number | undefined;
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) {
+    throw new UsageError(
+      `${flag} must be a port number 0-65535 (got '${value}')`,
+    );
+  }
+  return n;
+}
+
+function peer(value: string): PeerAddress {
+  const at = value.lastIndexOf(':');
+  const host = value.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  if (at <= 0 || host === '') {
+    throw new UsageError(`--peer must be host:port (got '${value}')`);
+  }
+  return { host, port: port(value.slice(at + 1), '--peer') };
+}
+
+function relayOptions(
+  wsUrl: string,
+  httpUrl: string | undefined,
+  values: { 'relay-token-file'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): RelayOptions {
+  const ws = url(wsUrl, '--relay', ['ws:', 'wss:']);
+  const http = httpUrl
+    ? url(httpUrl, '--relay-http', ['http:', 'https:'])
+    : ws.replace(/^ws/, 'http');
+  const token = secret(
+    values['relay-token-file'],
+    env.BRIGADE_RELAY_TOKEN,
+    'relay token',
+    '--relay-token-file',
+    'BRIGADE_RELAY_TOKEN',
+  );
+  return { wsUrl: ws, httpUrl: http, token };
+}
+
+function noRelay(httpUrl: string | undefined): null {
+  if (httpUrl !== undefined) {
+    throw new UsageError('--relay-http needs --relay ws://host:port as well');
+  }
+  return null;
+}
+
+function url(value: string, flag: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} is not a URL (got '${value}')`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new UsageError(
+      `${flag} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function branchKey(file: string | undefined, env: NodeJS.ProcessEnv): string {
+  const key = secret(
+    file,
+    env.BRIGADE_BRANCH_KEY,
+    'branch key',
+    '--branch-key-file',
+    'BRIGADE_BRANCH_KEY',
+  );
+  if (key.length < MIN_BRANCH_KEY_LENGTH) {
+    throw new UsageError(
+      `the branch key is too short (${key.length} characters, at least ${MIN_BRANCH_KEY_LENGTH}); make one with \`brigade keygen\``,
+    );
+  }
+  return key;
+}
+
+/** A secret from its file when given, else from the environment. */
+function secret(
+  file: string | undefined,
+  fromEnv: string | undefined,
+  what: string,
+  flag: string,
+  envName: string,
+): string {
+  let value = fromEnv;
+  if (file !== undefined) {
+    try {
+      value = readFileSync(file, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new UsageError(`${flag}: cannot read '${file}' (${reason})`);
+    }
+  }
+  value = value?.trim();
+  if (!value) {
+    throw new UsageError(`no ${what}: set ${envName} or pass ${flag}`);
+  }
+  return value;
+}
+
+function menuSource(value: string | undefined): MenuSource {
+  if (value === undefined) return { kind: 'none' };
+  if (value === 'demo') return { kind: 'demo' };
+  return { kind: 'file', path: value };
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '@brigade/cli';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseTillOptions } from '../src/cli/options.ts';
+
+const key = 'k'.repeat(43);
+const env = { BRIGADE_BRANCH_KEY: key, BRIGADE_RELAY_TOKEN: 'tok' };
+const base = ['--data', 'd', '--branch', 'b1', '--device', 't1'];
+
+function throwsUsage(fn: () => unknown, pattern: RegExp) {
+  try {
+    fn();
+    assert.unreachable('expected a UsageError');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, pattern);
+  }
+}
+
+test('reads the flags of the issue with loopback defaults', () => {
+  const o = parseTillOptions(
+    [...base, '--http-port', '0', '--peer', '10.0.0.2:55800', '--menu', 'demo'],
+    env,
+  );
+  assert.is(o.httpHost, '127.0.0.1');
+  assert.is(o.httpPort, 0);
+  assert.equal(o.peers, [{ host: '10.0.0.2', port: 55800 }]);
+  assert.equal(o.menu, { kind: 'demo' });
+  assert.is(o.relay, null);
+  assert.is(o.branchKey, key);
+});
+
+test('takes the relay token from the environment or a file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  try {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'from-file\n');
+    const relay = ['--relay', 'ws://r:1', '--relay-http', 'http://r:2'];
+    const a = parseTillOptions([...base, '--http-port', '1', ...relay], env);
+    assert.equal(a.relay, {
+      wsUrl: 'ws://r:1',
+      httpUrl: 'http://r:2',
+      token: 'tok',
+    });
+    const b = parseTillOptions(
+      [...base, '--http-port', '1', ...relay, '--relay-token-file', file],
+      env,
+    );
+    assert.is(b.relay?.token, 'from-file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('refuses a missing branch key, naming both sources', () => {
+  throwsUsage(
+    () => parseTillOptions([...base, '--http-port', '1'], {}),
+    /BRIGADE_BRANCH_KEY or pass --branch-key-file/,
+  );
+});
+
+test('refuses a relay without a token', () => {
+  throwsUsage(
+    () =>
+      parseTillOptions([...base, '--http-port', '1', '--relay', 'ws://r:1'], {
+        BRIGADE_BRANCH_KEY: key,
+      }),
+    /relay token/,
+  );
+});
+
+test('refuses a bad port, peer and relay URL', () => {
+  throwsUsage(
+    () => parseTillOptions([...base, '--http-port', '70000'], env),
+    /--http-port/,
+  );
+  throwsUsage(
+    () => parseTillOptions([...base, '--http-port', '1', '--peer', 'x'], env),
+    /--peer/,
+  );
+  throwsUsage(
+    () =>
+      parseTillOptions(
+        [...base, '--http-port', '1', '--relay', 'http://r:1'],
+        env,
+      ),
+    /--relay must start with ws:/,
+  );
+});
+
+test.run();
