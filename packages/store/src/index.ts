@@ -1,1 +1,10 @@
+export * from './journal/canonical.ts';
+export * from './journal/check.ts';
+export * from './journal/doc-number.ts';
 export * from './journal/entry.ts';
+export * from './journal/faults.ts';
+export * from './journal/hash.ts';
+export type * from './journal/payloads.ts';
+export * from './journal/running.ts';
+export * from './journal/seal.ts';
+export * from './journal/zatca.ts';

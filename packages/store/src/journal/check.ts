@@ -1,0 +1,249 @@
+/**
+ * `checkNext`: everything about an entry that can be checked from the
+ * entry and the one before it. The store's verifier, the replica intake
+ * and the relay's ingest all use it, so a chain accepted by one is
+ * accepted by all.
+ */
+import { isCanonical } from './canonical.ts';
+import { DOCUMENT_KINDS, parseDocNo } from './doc-number.ts';
+import { ENTRY_KINDS, type JournalEntry } from './entry.ts';
+import { type ChainFault, fault } from './faults.ts';
+import {
+  computeHash,
+  computeHashWithPayloadText,
+  GENESIS_HASH,
+} from './hash.ts';
+import { nextRunning, sameRunning, ZERO_TOTALS } from './running.ts';
+
+const KINDS: ReadonlySet<string> = new Set(ENTRY_KINDS);
+const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Options of {@link checkNext}. */
+export interface CheckOptions {
+  /**
+   * The payload's canonical text when the caller already has it (the
+   * store keeps payloads that way); skips re-serialising the payload.
+   */
+  payloadText?: string;
+}
+
+/**
+ * Checks `entry` as the successor of `prev` (`null`: the chain's first
+ * entry): shape, device, sequence, link, hash, time order, running
+ * totals, document-number continuity between the two, and the payload
+ * members the entry repeats. Returns the first fault or null.
+ *
+ * Document-number continuity across entries without a number (a drawer
+ * open between two sales) needs the whole chain: `ChainVerifier`.
+ *
+ * @example
+ * const problem = checkNext(storedTail, incoming);
+ * if (problem) throw new Error(`${problem.code} at ${problem.seq}`);
+ */
+export function checkNext(
+  prev: JournalEntry | null,
+  entry: JournalEntry,
+  options: CheckOptions = {},
+): ChainFault | null {
+  return (
+    checkShape(entry, options.payloadText === undefined) ??
+    checkOrder(prev, entry) ??
+    checkHash(entry, options.payloadText) ??
+    checkTotals(prev, entry) ??
+    checkDocNo(prev, entry) ??
+    checkPayload(entry)
+  );
+}
+
+/** Types and formats of every field; a null result narrows nothing. */
+export function checkShape(
+  e: JournalEntry,
+  payloadMustBeCanonical = true,
+): ChainFault | null {
+  const seq = Number.isSafeInteger(e?.seq) ? e.seq : 0;
+  const bad = (what: string) => fault('malformed', seq, `${what}`);
+  if (typeof e !== 'object' || e === null) return bad('entry is not an object');
+  if (!Number.isSafeInteger(e.seq) || e.seq < 1) return bad('seq must be >= 1');
+  if (typeof e.device !== 'string' || e.device === '') return bad('no device');
+  if (!KINDS.has(e.kind)) return bad(`unknown kind ${String(e.kind)}`);
+  if (typeof e.ts !== 'string' || !TS.test(e.ts)) return bad('ts format');
+  if (typeof e.businessDate !== 'string' || !DATE.test(e.businessDate)) {
+    return bad('businessDate format');
+  }
+  if (typeof e.user !== 'string') return bad('user must be a string');
+  for (const key of ['total', 'tax'] as const) {
+    if (!Number.isSafeInteger(e[key]) || e[key] < 0) {
+      return bad(`${key} must be an integer >= 0`);
+    }
+  }
+  if (e.tax > e.total) return bad('tax exceeds total');
+  const r = e.running;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    ![r.sales, r.credits, r.net].every(Number.isSafeInteger)
+  ) {
+    return bad('running totals must be integers');
+  }
+  if (typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) {
+    return bad('prevHash format');
+  }
+  if (typeof e.hash !== 'string' || !HEX64.test(e.hash)) {
+    return bad('hash format');
+  }
+  if (
+    typeof e.payload !== 'object' ||
+    e.payload === null ||
+    Array.isArray(e.payload)
+  ) {
+    return bad('payload must be an object');
+  }
+  if (payloadMustBeCanonical && !isCanonical(e.payload)) {
+    return bad('payload is not canonical (floats or non-JSON values)');
+  }
+  const needsDoc = DOCUMENT_KINDS.has(e.kind);
+  if (needsDoc !== (e.docNo !== null)) {
+    return bad(needsDoc ? `${e.kind} without docNo` : `${e.kind} with docNo`);
+  }
+  if (e.docNo !== null && parseDocNo(e.docNo) === null) {
+    return bad(`docNo ${String(e.docNo)} is not <branch>-<device>-<digits>`);
+  }
+  return null;
+}
+
+function checkOrder(
+  prev: JournalEntry | null,
+  e: JournalEntry,
+): ChainFault | null {
+  const expectedSeq = prev ? prev.seq + 1 : 1;
+  const expectedLink = prev ? prev.hash : GENESIS_HASH;
+  if (prev && prev.device !== e.device) {
+    return fault(
+      'device-mismatch',
+      e.seq,
+      `entry of ${e.device} follows ${prev.device}`,
+    );
+  }
+  if (e.seq !== expectedSeq) {
+    const link = e.prevHash === expectedLink ? '' : ' and its link is broken';
+    return fault(
+      'seq-gap',
+      e.seq,
+      `expected seq ${expectedSeq}, found ${e.seq}${link}`,
+    );
+  }
+  if (e.prevHash !== expectedLink) {
+    const what = prev ? `hash of entry ${prev.seq}` : 'the genesis hash';
+    return fault('broken-link', e.seq, `prevHash is not the ${what}`);
+  }
+  if (prev && e.ts < prev.ts) {
+    return fault('ts-backwards', e.seq, `ts ${e.ts} is before ${prev.ts}`);
+  }
+  return null;
+}
+
+function checkHash(e: JournalEntry, payloadText?: string): ChainFault | null {
+  const { hash, ...rest } = e;
+  const actual =
+    payloadText === undefined
+      ? computeHash(rest)
+      : computeHashWithPayloadText(rest, payloadText);
+  if (actual === hash) return null;
+  return fault(
+    'hash-mismatch',
+    e.seq,
+    `stored hash ${hash.slice(0, 12)}… but the entry hashes to ${actual.slice(0, 12)}…`,
+  );
+}
+
+function checkTotals(
+  prev: JournalEntry | null,
+  e: JournalEntry,
+): ChainFault | null {
+  const expected = nextRunning(prev?.running ?? ZERO_TOTALS, e.kind, e.total);
+  if (sameRunning(expected, e.running)) return null;
+  const show = (r: typeof expected) =>
+    `sales ${r.sales}, credits ${r.credits}, net ${r.net}`;
+  return fault(
+    'running-totals',
+    e.seq,
+    `running totals are ${show(e.running)}; expected ${show(expected)}`,
+  );
+}
+
+function checkDocNo(
+  prev: JournalEntry | null,
+  e: JournalEntry,
+): ChainFault | null {
+  if (e.docNo === null) return null;
+  const doc = parseDocNo(e.docNo);
+  if (!doc) return null;
+  if (!doc.series.endsWith(`-${e.device}`)) {
+    return fault(
+      'doc-number',
+      e.seq,
+      `${e.docNo} is not in ${e.device}'s series`,
+    );
+  }
+  const before = prev?.docNo ? parseDocNo(prev.docNo) : null;
+  if (!prev && doc.counter !== 1) {
+    return fault('doc-number', e.seq, `first document is ${e.docNo}, not 1`);
+  }
+  if (before && before.series !== doc.series) {
+    return fault(
+      'doc-number',
+      e.seq,
+      `${e.docNo} leaves series ${before.series}`,
+    );
+  }
+  if (before && doc.counter !== before.counter + 1) {
+    return fault(
+      'doc-number',
+      e.seq,
+      `${e.docNo} follows ${prev?.docNo}: expected counter ${before.counter + 1}`,
+    );
+  }
+  return null;
+}
+
+/** Payload members the entry repeats must agree with it. */
+function checkPayload(e: JournalEntry): ChainFault | null {
+  const p = e.payload;
+  const mismatch = (what: string) => fault('payload-mismatch', e.seq, what);
+  switch (e.kind) {
+    case 'sale':
+    case 'training-sale':
+    case 'credit-note':
+      if (p.total !== e.total || p.tax !== e.tax) {
+        return mismatch('payload total or tax differs from the entry');
+      }
+      return null;
+    case 'reprint':
+      return p.mark === 'DUPLICATE' ? null : mismatch('reprint not DUPLICATE');
+    case 'z-closing':
+      return checkClosingRange(e);
+    default:
+      return null;
+  }
+}
+
+function checkClosingRange(e: JournalEntry): ChainFault | null {
+  const p = e.payload;
+  const perpetual = p.perpetual as JournalEntry['running'] | undefined;
+  if (p.toSeq !== e.seq - 1) {
+    return fault('z-closing', e.seq, `closing covers up to ${p.toSeq}`);
+  }
+  if (p.lastHash !== e.prevHash) {
+    return fault('z-closing', e.seq, 'lastHash is not the covered tail');
+  }
+  if (
+    typeof perpetual !== 'object' ||
+    perpetual === null ||
+    !sameRunning(perpetual, e.running)
+  ) {
+    return fault('z-closing', e.seq, 'perpetual totals differ');
+  }
+  return null;
+}

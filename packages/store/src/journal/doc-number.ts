@@ -1,0 +1,46 @@
+/**
+ * Fiscal document numbers: one gapless series per device for invoices
+ * and credit notes, `<branch>-<device>-<6+ digits>`. The number is also
+ * the ZATCA invoice counter (ICV) and the FBR/PRA USIN, so it never
+ * resets and follows generation order.
+ */
+
+/** Digits of the counter before it grows wider. */
+export const DOC_NUMBER_DIGITS = 6;
+
+/** The kinds that consume a document number. */
+export const DOCUMENT_KINDS: ReadonlySet<string> = new Set([
+  'sale',
+  'credit-note',
+]);
+
+/** `formatDocNo('riyadh', 'till-1', 7)` is `riyadh-till-1-000007`. */
+export function formatDocNo(
+  branch: string,
+  device: string,
+  counter: number,
+): string {
+  return `${branch}-${device}-${String(counter).padStart(DOC_NUMBER_DIGITS, '0')}`;
+}
+
+/** The series (`<branch>-<device>`) and counter of a document number. */
+export interface ParsedDocNo {
+  series: string;
+  counter: number;
+}
+
+const DOC_NO = /^(.+)-(\d{6,})$/;
+
+/** Splits a document number, or returns null when it is malformed. */
+export function parseDocNo(docNo: string): ParsedDocNo | null {
+  const match = DOC_NO.exec(docNo);
+  if (!match) return null;
+  const counter = Number(match[2]);
+  if (!Number.isSafeInteger(counter) || counter < 1) return null;
+
+  // Leading zeros only pad to six digits; 0000007 would be a second
+  // spelling of 000007 and is refused.
+  const digits = match[2] ?? '';
+  if (digits.length > DOC_NUMBER_DIGITS && digits.startsWith('0')) return null;
+  return { series: match[1] ?? '', counter };
+}
