@@ -1,3 +1,5 @@
+export * from './docs/schema.ts';
+export * from './docs/update-log.ts';
 export * from './journal/canonical.ts';
 export * from './journal/check.ts';
 export * from './journal/doc-number.ts';
