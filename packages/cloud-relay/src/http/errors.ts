@@ -1,0 +1,43 @@
+/**
+ * The one error the API answers with: an HTTP status, a stable string
+ * `code`, and for bad input the `field` at fault, so that a client can
+ * point at the exact part of its request that was refused.
+ */
+
+/** Stable codes of the API's error responses. */
+export type ApiErrorCode =
+  | 'token-missing'
+  | 'token-malformed'
+  | 'token-forged'
+  | 'token-expired'
+  | 'forbidden'
+  | 'invalid-json'
+  | 'invalid-field'
+  | 'body-too-large'
+  | 'unsupported-media-type'
+  | 'method-not-allowed'
+  | 'internal';
+
+/** A request the API refuses; the handler turns it into a JSON answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The response body: `{error: {code, message, field?}}`. */
+  toJSON(): { error: { code: string; message: string; field?: string } } {
+    const error = { code: this.code, message: this.message };
+    return { error: this.field ? { ...error, field: this.field } : error };
+  }
+}
+
+/** A 400 naming the field: the shape every validator throws. */
+export function invalidField(field: string, message: string): ApiError {
+  return new ApiError(400, 'invalid-field', `${field}: ${message}`, field);
+}

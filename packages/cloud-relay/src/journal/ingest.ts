@@ -1,0 +1,376 @@
+/**
+ * Journal ingest: verifies a batch of entries against the stored tail of
+ * each device's chain and stores what fits, all in one transaction.
+ *
+ * For each device, entries are taken in sequence order:
+ * - a stored sequence with the same hash is a `duplicate` (acknowledged
+ *   again, nothing written);
+ * - a stored sequence with another hash is a `fork`: refused and raised
+ *   as an alert, the stored entry stays;
+ * - a sequence beyond the next expected one is a `gap`: refused with
+ *   `expectedSeq`, and every later entry of that device in the batch too;
+ * - the next expected entry is checked with the store's `checkNext`
+ *   (link, hash, clock, running totals, document numbers) and stored, or
+ *   refused with the fault's code.
+ */
+
+import type { Logger } from '@brigade/log';
+import { canonicalize, checkNext, type JournalEntry } from '@brigade/store';
+import type { Database, Statement } from 'better-sqlite3';
+import { type AlertEvent, AlertStore, REPORTING_LIMIT_MS } from './alerts.ts';
+import type { JournalBatch } from './validate.ts';
+
+/** Names one entry of one device's chain. */
+export interface EntryRef {
+  device: string;
+  seq: number;
+}
+
+/** An entry the relay did not store, and why. */
+export interface Refusal extends EntryRef {
+  /** `fork`, `gap`, or a chain fault code such as `hash-mismatch`. */
+  code: string;
+  reason: string;
+  /** The sequence the relay expects next from this device (gaps). */
+  expectedSeq?: number;
+}
+
+/** The `POST /v1/journal` response body. */
+export interface IngestResult {
+  stored: EntryRef[];
+  duplicate: EntryRef[];
+  refused: Refusal[];
+}
+
+/** Where a batch belongs and who sent it. */
+export interface IngestScope {
+  org: string;
+  branch: string;
+  /** The token's device: the one whose `pending` report the batch carries. */
+  sender: string;
+}
+
+interface DeviceRow {
+  last_seq: number;
+  last_hash: string | null;
+  last_ts: string | null;
+  pending_count: number | null;
+  pending_oldest_sale_ts: string | null;
+  unreported_sale_seq: number | null;
+  unreported_sale_ts: string | null;
+}
+
+/** One device's chain while a batch is applied to it. */
+interface Chain {
+  device: string;
+  row: DeviceRow;
+  tail: JournalEntry | null;
+  /** Set once an entry is refused: nothing after it can be stored. */
+  blocked: boolean;
+  /** Sales of this batch received more than 24 h after they were made. */
+  late: JournalEntry[];
+}
+
+/** Sales and credit notes: the documents a tax authority must receive. */
+const REPORTABLE: ReadonlySet<string> = new Set(['sale', 'credit-note']);
+
+/** Applies batches to the journal tables; statements are prepared once. */
+export class JournalIngest {
+  readonly #db: Database;
+  readonly #log: Logger;
+  readonly #alerts: AlertStore;
+  readonly #insert: Statement;
+  readonly #hashAt: Statement;
+  readonly #device: Statement;
+  readonly #entryBody: Statement;
+  readonly #saveDevice: Statement;
+
+  constructor(db: Database, logger: Logger) {
+    this.#db = db;
+    this.#log = logger;
+    this.#alerts = new AlertStore(db);
+    this.#insert = db.prepare(`
+      INSERT INTO journal_entries (org, branch, device, seq, kind, ts,
+        business_date, hash, received_at, body)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#hashAt = db
+      .prepare(`SELECT hash FROM journal_entries
+        WHERE org = ? AND branch = ? AND device = ? AND seq = ?`)
+      .pluck();
+    this.#device = db.prepare(`
+      SELECT last_seq, last_hash, last_ts, pending_count,
+        pending_oldest_sale_ts, unreported_sale_seq, unreported_sale_ts
+      FROM journal_devices WHERE org = ? AND branch = ? AND device = ?`);
+    this.#entryBody = db
+      .prepare(`SELECT body FROM journal_entries
+        WHERE org = ? AND branch = ? AND device = ? AND seq = ?`)
+      .pluck();
+    this.#saveDevice = db.prepare(`
+      INSERT INTO journal_devices (org, branch, device, last_seq, last_hash,
+        last_ts, last_seen_at, pending_count, pending_oldest_sale_ts,
+        unreported_sale_seq, unreported_sale_ts)
+      VALUES (@org, @branch, @device, @last_seq, @last_hash, @last_ts,
+        @seenAt, @pending_count, @pending_oldest_sale_ts,
+        @unreported_sale_seq, @unreported_sale_ts)
+      ON CONFLICT (org, branch, device) DO UPDATE SET
+        last_seq = excluded.last_seq, last_hash = excluded.last_hash,
+        last_ts = excluded.last_ts, last_seen_at = excluded.last_seen_at,
+        pending_count = excluded.pending_count,
+        pending_oldest_sale_ts = excluded.pending_oldest_sale_ts,
+        unreported_sale_seq = excluded.unreported_sale_seq,
+        unreported_sale_ts = excluded.unreported_sale_ts`);
+  }
+
+  /** Verifies and stores a validated batch in one transaction. */
+  ingest(
+    scope: IngestScope,
+    batch: JournalBatch,
+    receivedAt: number,
+  ): IngestResult {
+    const run = this.#db.transaction(() =>
+      this.#apply(scope, batch, receivedAt),
+    );
+    return run();
+  }
+
+  #apply(
+    scope: IngestScope,
+    batch: JournalBatch,
+    receivedAt: number,
+  ): IngestResult {
+    const result: IngestResult = { stored: [], duplicate: [], refused: [] };
+    const chains = new Map<string, Chain>();
+
+    // Sorting lets a batch that arrived out of order still link up.
+    const entries = [...batch.entries].sort(
+      (a, b) => compare(a.device, b.device) || a.seq - b.seq,
+    );
+    for (const entry of entries) {
+      let chain = chains.get(entry.device);
+      if (!chain) {
+        chain = this.#openChain(scope, entry.device);
+        chains.set(entry.device, chain);
+      }
+      this.#take(scope, chain, entry, receivedAt, result);
+    }
+
+    if (!chains.has(scope.sender)) {
+      chains.set(scope.sender, this.#openChain(scope, scope.sender));
+    }
+    for (const chain of chains.values()) {
+      if (chain.device === scope.sender) applyPending(chain.row, batch);
+      this.#recordLate(scope, chain, receivedAt);
+      this.#saveChain(scope, chain, receivedAt);
+    }
+    return result;
+  }
+
+  #openChain(scope: IngestScope, device: string): Chain {
+    const row = (this.#device.get(scope.org, scope.branch, device) as
+      | DeviceRow
+      | undefined) ?? {
+      last_seq: 0,
+      last_hash: null,
+      last_ts: null,
+      pending_count: null,
+      pending_oldest_sale_ts: null,
+      unreported_sale_seq: null,
+      unreported_sale_ts: null,
+    };
+    const body =
+      row.last_seq > 0
+        ? (this.#entryBody.get(
+            scope.org,
+            scope.branch,
+            device,
+            row.last_seq,
+          ) as string)
+        : null;
+    const tail = body === null ? null : (JSON.parse(body) as JournalEntry);
+    return { device, row, tail, blocked: false, late: [] };
+  }
+
+  #take(
+    scope: IngestScope,
+    chain: Chain,
+    entry: JournalEntry,
+    receivedAt: number,
+    result: IngestResult,
+  ): void {
+    const ref = { device: entry.device, seq: entry.seq };
+    const lastSeq = chain.row.last_seq;
+
+    if (entry.seq <= lastSeq) {
+      const stored = this.#hashAt.get(
+        scope.org,
+        scope.branch,
+        entry.device,
+        entry.seq,
+      ) as string;
+      if (stored === entry.hash) {
+        result.duplicate.push(ref);
+        return;
+      }
+      const reason = `seq ${entry.seq} is stored with another hash`;
+      result.refused.push({ ...ref, code: 'fork', reason });
+      this.#alert(scope, entry, 'fork', `${entry.seq}:${entry.hash}`, {
+        code: 'fork',
+        message: `${reason} (stored ${stored}, got ${entry.hash})`,
+        at: receivedAt,
+      });
+      return;
+    }
+
+    const expectedSeq = lastSeq + 1;
+    if (entry.seq > expectedSeq) {
+      const reason = `expected seq ${expectedSeq} before seq ${entry.seq}`;
+      result.refused.push({ ...ref, code: 'gap', reason, expectedSeq });
+      noteUnreported(chain.row, entry);
+
+      // Only the first entry past a stored tail opens a gap; entries after
+      // one refused in this batch are refused because of it.
+      if (!chain.blocked) {
+        this.#alert(scope, entry, 'gap', String(expectedSeq), {
+          code: 'gap',
+          message: reason,
+          expectedSeq,
+          at: receivedAt,
+        });
+      }
+      chain.blocked = true;
+      return;
+    }
+
+    // The payload was checked canonical-safe; serialise it once only.
+    const payloadText = canonicalize(entry.payload);
+    const fault = checkNext(chain.tail, entry, { payloadText });
+    if (fault) {
+      result.refused.push({ ...ref, code: fault.code, reason: fault.message });
+      noteUnreported(chain.row, entry);
+      this.#alert(
+        scope,
+        entry,
+        'verification-failed',
+        `${entry.seq}:${entry.hash}`,
+        { code: fault.code, message: fault.message, at: receivedAt },
+      );
+      chain.blocked = true;
+      return;
+    }
+
+    this.#insert.run(
+      scope.org,
+      scope.branch,
+      entry.device,
+      entry.seq,
+      entry.kind,
+      entry.ts,
+      entry.businessDate,
+      entry.hash,
+      receivedAt,
+      JSON.stringify(entry),
+    );
+    chain.tail = entry;
+    chain.row.last_seq = entry.seq;
+    chain.row.last_hash = entry.hash;
+    chain.row.last_ts = entry.ts;
+    if (
+      REPORTABLE.has(entry.kind) &&
+      receivedAt - Date.parse(entry.ts) > REPORTING_LIMIT_MS
+    ) {
+      chain.late.push(entry);
+    }
+    result.stored.push(ref);
+  }
+
+  #alert(
+    scope: IngestScope,
+    entry: JournalEntry,
+    kind: AlertEvent['kind'],
+    ref: string,
+    detail: Pick<AlertEvent, 'code' | 'message' | 'at' | 'expectedSeq'>,
+  ): void {
+    this.#alerts.record({
+      org: scope.org,
+      branch: scope.branch,
+      device: entry.device,
+      kind,
+      ref,
+      seq: entry.seq,
+      entryKind: entry.kind,
+      entryTs: entry.ts,
+      hash: entry.hash,
+      ...detail,
+    });
+    this.#log.warn(
+      {
+        branch: scope.branch,
+        device: entry.device,
+        seq: entry.seq,
+        kind,
+        code: detail.code,
+      },
+      'journal alert',
+    );
+  }
+
+  /** One `reported-late` alert per device and business date. */
+  #recordLate(scope: IngestScope, chain: Chain, receivedAt: number): void {
+    for (const entry of chain.late) {
+      const hours = Math.floor((receivedAt - Date.parse(entry.ts)) / 3_600_000);
+      this.#alerts.record({
+        org: scope.org,
+        branch: scope.branch,
+        device: entry.device,
+        kind: 'reported-late',
+        ref: entry.businessDate,
+        seq: entry.seq,
+        code: 'reported-late',
+        message: `${entry.kind} ${entry.docNo ?? entry.seq} of ${entry.ts} reached the relay after ${hours} h`,
+        entryKind: entry.kind,
+        entryTs: entry.ts,
+        at: receivedAt,
+      });
+    }
+  }
+
+  #saveChain(scope: IngestScope, chain: Chain, seenAt: number): void {
+    const row = chain.row;
+
+    // A refused sale stays unreported only until the chain passes it.
+    if (
+      row.unreported_sale_seq !== null &&
+      row.unreported_sale_seq <= row.last_seq
+    ) {
+      row.unreported_sale_seq = null;
+      row.unreported_sale_ts = null;
+    }
+    this.#saveDevice.run({
+      ...row,
+      org: scope.org,
+      branch: scope.branch,
+      device: chain.device,
+      seenAt,
+    });
+  }
+}
+
+/** Remembers a refused sale as known to exist but not yet reported. */
+function noteUnreported(row: DeviceRow, entry: JournalEntry): void {
+  if (!REPORTABLE.has(entry.kind)) return;
+  if (row.unreported_sale_seq !== null && row.unreported_sale_seq < entry.seq) {
+    return;
+  }
+  row.unreported_sale_seq = entry.seq;
+  row.unreported_sale_ts = entry.ts;
+}
+
+/** The sender's own report of what its outbox still holds. */
+function applyPending(row: DeviceRow, batch: JournalBatch): void {
+  row.pending_count = batch.pending?.count ?? null;
+  row.pending_oldest_sale_ts = batch.pending?.oldestSaleTs ?? null;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,161 @@
+/**
+ * Test helpers: a relay on port 0 in a fresh temp directory, tokens, the
+ * stock y-websocket client, and a raw WebSocket that records every message
+ * and the close code.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { type Role, signToken } from '../../src/auth/token.ts';
+import { type Relay, startRelay } from '../../src/server.ts';
+import type { SyncLimits } from '../../src/sync/limits.ts';
+
+export const secret = 'test-secret-that-is-long-enough-0123456789';
+
+export interface TokenSpec {
+  role?: Role;
+  branches?: string[];
+  org?: string;
+  device?: string;
+  ttlSeconds?: number;
+  now?: number;
+}
+
+export function token(spec: TokenSpec = {}): string {
+  return signToken(
+    {
+      org: spec.org ?? 'acme',
+      branches: spec.branches ?? ['b1'],
+      device: spec.device ?? 'till-1',
+      role: spec.role ?? 'till',
+    },
+    secret,
+    {
+      ...(spec.ttlSeconds === undefined ? {} : { ttlSeconds: spec.ttlSeconds }),
+      ...(spec.now === undefined ? {} : { now: spec.now }),
+    },
+  );
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'brigade-'));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A relay on a free port in `dir` (a fresh temp directory by default). */
+export function testRelay(
+  dir: string,
+  limits: Partial<SyncLimits> = {},
+): Promise<Relay> {
+  return startRelay({ dataDir: dir, secret, port: 0, limits });
+}
+
+/** A stock y-websocket provider, exactly as an application would use it. */
+export function provider(
+  relay: Relay,
+  docName: string,
+  tokenValue: string,
+  doc = new Y.Doc(),
+): WebsocketProvider {
+  return new WebsocketProvider(relay.url, docName, doc, {
+    // biome-ignore lint/suspicious/noExplicitAny: ws stands in for the DOM WebSocket
+    WebSocketPolyfill: WebSocket as any,
+    params: { token: tokenValue },
+    disableBc: true,
+    maxBackoffTime: 300,
+  });
+}
+
+/** Resolves when the provider reports `synced`. */
+export function synced(p: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+  if (p.synced) return Promise.resolve();
+  return within(timeoutMs, 'sync', (resolve) => {
+    const onSync = (state: boolean) => {
+      if (!state) return;
+      p.off('sync', onSync);
+      resolve();
+    };
+    p.on('sync', onSync);
+  });
+}
+
+/** Polls `check` until it is true. */
+export async function until(
+  check: () => boolean,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function within<T>(
+  ms: number,
+  what: string,
+  body: (resolve: (value: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
+    body((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+/** A raw client that records messages and how the socket closed. */
+export class RawClient {
+  readonly ws: WebSocket;
+  readonly messages: Uint8Array[] = [];
+  closeCode: number | null = null;
+  closeReason = '';
+  readonly opened: Promise<void>;
+  readonly closed: Promise<number>;
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('message', (data: Buffer) => {
+      this.messages.push(new Uint8Array(data));
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.closed = new Promise((resolve) => {
+      this.ws.once('close', (code, reason) => {
+        this.closeCode = code;
+        this.closeReason = reason.toString();
+        resolve(code);
+      });
+    });
+    this.ws.on('error', () => {});
+  }
+
+  send(message: Uint8Array): void {
+    this.ws.send(message);
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+/** `ws://.../<doc>?token=...` of the relay. */
+export function docUrl(relay: Relay, docName: string, tokenValue?: string) {
+  const query = tokenValue === undefined ? '' : `?token=${tokenValue}`;
+  return `${relay.url}/${docName}${query}`;
+}
