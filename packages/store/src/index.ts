@@ -10,3 +10,5 @@ export type * from './journal/payloads.ts';
 export * from './journal/running.ts';
 export * from './journal/seal.ts';
 export * from './journal/zatca.ts';
+export * from './outbox/outbox.ts';
+export * from './outbox/schema.ts';
