@@ -10,8 +10,16 @@ export const commands: Record<string, CommandSpec> = {
     summary: 'print a new random branch key',
     load: async () => (await import('@brigade/till')).runKeygen,
   },
+  relay: {
+    summary: 'run the cloud relay: sync, journal ingest, reports, metrics',
+    load: async () => (await import('@brigade/cloud-relay')).runRelay,
+  },
   till: {
     summary: 'run a till: store, LAN and relay sync, local API',
     load: async () => (await import('@brigade/till')).runTill,
+  },
+  token: {
+    summary: 'print a signed relay token for a device or a dashboard',
+    load: async () => (await import('@brigade/cloud-relay')).runToken,
   },
 };

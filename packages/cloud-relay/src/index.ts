@@ -1,1 +1,11 @@
-export {};
+export * from './auth/branches.ts';
+export * from './auth/token.ts';
+export { runRelay } from './commands/relay.ts';
+export { MIN_SECRET_BYTES, readSecret, SECRET_ENV } from './commands/secret.ts';
+export { parseTtl, runToken } from './commands/token.ts';
+export * from './db.ts';
+export * from './docs/sqlite-docs.ts';
+export * from './metrics.ts';
+export * from './server.ts';
+export * from './sync/index.ts';
+export * from './sync/path.ts';

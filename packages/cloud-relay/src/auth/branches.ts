@@ -1,0 +1,78 @@
+/**
+ * Which organisation each branch belongs to. Branch names share one
+ * namespace on a relay (`/<branch>/<doc>`), so the relay binds a branch to
+ * the organisation of the first valid token that names it explicitly, and
+ * from then on refuses tokens of any other organisation for that branch.
+ * An `admin` token with branch `*` opens only branches already bound to
+ * its own organisation. The binding lives in the `relay_branches` table;
+ * an operator can pre-bind or move a branch with one SQL statement.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { canRead, canWrite, type TokenClaims } from './token.ts';
+
+/** What a token may do with one branch's documents. */
+export type BranchAccess =
+  | { allowed: true; write: boolean }
+  | { allowed: false; why: string };
+
+export class BranchDirectory {
+  readonly #select: Statement<[string], { org: string }>;
+  readonly #insert: Statement<[string, string, string, number]>;
+  readonly #cache = new Map<string, string>();
+
+  constructor(db: Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS relay_branches (
+      branch TEXT PRIMARY KEY,
+      org TEXT NOT NULL,
+      first_device TEXT NOT NULL,
+      bound_at INTEGER NOT NULL
+    ) STRICT`);
+    this.#select = db.prepare(
+      'SELECT org FROM relay_branches WHERE branch = ?',
+    );
+    this.#insert = db.prepare(
+      `INSERT INTO relay_branches (branch, org, first_device, bound_at)
+       VALUES (?, ?, ?, ?) ON CONFLICT (branch) DO NOTHING`,
+    );
+  }
+
+  /** The organisation `branch` is bound to, or undefined. */
+  orgOf(branch: string): string | undefined {
+    const cached = this.#cache.get(branch);
+    if (cached !== undefined) return cached;
+    const org = this.#select.get(branch)?.org;
+    if (org !== undefined) this.#cache.set(branch, org);
+    return org;
+  }
+
+  /**
+   * Decides what `claims` may do with `branch`, binding the branch to the
+   * token's organisation if the token names it and it is not bound yet.
+   */
+  decide(claims: TokenClaims, branch: string): BranchAccess {
+    if (claims.branches.includes(branch)) {
+      const org = this.#bind(branch, claims);
+      if (org !== claims.org) {
+        return {
+          allowed: false,
+          why: 'branch belongs to another organisation',
+        };
+      }
+    } else if (!canRead(claims, branch)) {
+      return { allowed: false, why: 'token does not name this branch' };
+    } else if (this.orgOf(branch) !== claims.org) {
+      return {
+        allowed: false,
+        why: 'branch is not bound to this organisation',
+      };
+    }
+    return { allowed: true, write: canWrite(claims, branch) };
+  }
+
+  #bind(branch: string, claims: TokenClaims): string {
+    const known = this.orgOf(branch);
+    if (known !== undefined) return known;
+    this.#insert.run(branch, claims.org, claims.device, Date.now());
+    return this.orgOf(branch) ?? claims.org;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The relay's one SQLite file, `relay.sqlite` in the data directory. Every
+ * part of the relay (documents, journals, the branch directory) keeps its
+ * tables in it, so one online backup copies everything consistently.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The database file's name inside `--data DIR`. */
+export const DATABASE_FILE = 'relay.sqlite';
+
+/**
+ * Opens (creating if needed) the relay database in `dataDir`: WAL mode, so
+ * readers never wait for the writer; `synchronous=NORMAL`, so a commit
+ * survives the relay process dying (a power cut may lose the last
+ * transactions, never corrupt the file).
+ */
+export function openRelayDatabase(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}

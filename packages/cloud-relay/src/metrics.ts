@@ -1,0 +1,31 @@
+/**
+ * The relay's one Prometheus registry. The sync metrics are
+ * `brigade_relay_*`; the HTTP API registers its own (`brigade_http_*`,
+ * `brigade_ingest_*`) on the same registry; Node's process metrics
+ * (CPU, memory, event-loop lag) come with the default collectors.
+ */
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { createSyncMetrics, type SyncMetrics } from './sync/metrics.ts';
+
+export interface RelayMetrics {
+  registry: Registry;
+  sync: SyncMetrics;
+  /** WebSocket handshakes refused, by reason (`token-expired`, `forbidden`, ...). */
+  socketAuthFailures: Counter<'reason'>;
+}
+
+/** A fresh registry with every relay metric on it. */
+export function createRelayMetrics(): RelayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'brigade_relay_' });
+  return {
+    registry,
+    sync: createSyncMetrics(registry, 'brigade_relay'),
+    socketAuthFailures: new Counter({
+      name: 'brigade_relay_auth_failures_total',
+      help: 'WebSocket connections refused for their token, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+  };
+}

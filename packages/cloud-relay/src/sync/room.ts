@@ -1,0 +1,122 @@
+/**
+ * One document being served: its `Y.Doc`, the awareness of its clients,
+ * and the connections attached to it. Updates fan out to every other
+ * connection at once; awareness changes are gathered for
+ * `awarenessFlushMs` and sent as one message to each connection, so a room
+ * of n clients that all move their cursor costs n messages, not n².
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { awarenessMessage, SYNC, syncMessage } from './protocol.ts';
+
+/** What a room needs from a connection. */
+export interface RoomMember {
+  /** Queues a message; false if the connection is closing. */
+  send(message: Uint8Array): boolean;
+  /** Awareness client ids this connection announced. */
+  readonly awarenessClients: Set<number>;
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+export class Room {
+  readonly name: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly members = new Set<RoomMember>();
+  /** When the last member left (performance.now()), or null if in use. */
+  idleSince: number | null = performance.now();
+
+  readonly #flushMs: number;
+  readonly #pending = new Set<number>();
+  #flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(name: string, doc: Y.Doc, awarenessFlushMs: number) {
+    this.name = name;
+    this.doc = doc;
+    this.#flushMs = awarenessFlushMs;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+    doc.on('update', this.#onUpdate);
+    this.awareness.on('update', this.#onAwareness);
+  }
+
+  /** Adds a member; it receives updates from now on. */
+  join(member: RoomMember): void {
+    this.members.add(member);
+    this.idleSince = null;
+  }
+
+  /** Removes a member and the presence it announced. */
+  leave(member: RoomMember): void {
+    if (!this.members.delete(member)) return;
+    const clients = [...member.awarenessClients];
+    if (clients.length > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, clients, null);
+    }
+    if (this.members.size === 0) this.idleSince = performance.now();
+  }
+
+  /** Every known presence state, as one awareness message, or null. */
+  awarenessSnapshot(): Uint8Array | null {
+    const clients = [...this.awareness.getStates().keys()];
+    if (clients.length === 0) return null;
+    return awarenessMessage(
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients),
+    );
+  }
+
+  /** Stops timers and listeners; the `Y.Doc` itself is left alone. */
+  destroy(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    this.doc.off('update', this.#onUpdate);
+    this.awareness.off('update', this.#onAwareness);
+    this.awareness.destroy();
+  }
+
+  readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (this.members.size === 0) return;
+    const message = syncMessage(SYNC.update, update);
+    for (const member of this.members) {
+      if (member !== origin) member.send(message);
+    }
+  };
+
+  readonly #onAwareness = (change: AwarenessChange, origin: unknown): void => {
+    const member = this.#memberOf(origin);
+    if (member) {
+      for (const id of [...change.added, ...change.updated]) {
+        member.awarenessClients.add(id);
+      }
+      for (const id of change.removed) member.awarenessClients.delete(id);
+    }
+    for (const id of [...change.added, ...change.updated, ...change.removed]) {
+      this.#pending.add(id);
+    }
+    this.#flushTimer ??= setTimeout(this.#flush, this.#flushMs);
+  };
+
+  readonly #flush = (): void => {
+    this.#flushTimer = null;
+    const clients = [...this.#pending];
+    this.#pending.clear();
+    if (clients.length === 0 || this.members.size === 0) return;
+    const message = awarenessMessage(
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients),
+    );
+    for (const member of this.members) member.send(message);
+  };
+
+  #memberOf(origin: unknown): RoomMember | undefined {
+    return this.members.has(origin as RoomMember)
+      ? (origin as RoomMember)
+      : undefined;
+  }
+}
