@@ -219,13 +219,25 @@ test('refuses a chain rebuilt with fresh hashes against the stored tail', async 
   assert.is(res.body.refused[0].code, 'broken-link');
 });
 
-test('refuses a verified chain for another device than the token', async () => {
-  const chain = new ChainBuilder('till-2');
-  chain.sale(coffee);
-  const res = await post(batch(chain.entries));
-  assert.is(res.status, 403);
-  assert.is(res.body.error.field, 'entries[0].device');
-  assert.is(storedCount(), 0);
+test('stores replicas of other devices that a till forwards', async () => {
+  const own = new ChainBuilder('till-1');
+  const peer = new ChainBuilder('till-2');
+  own.sale(coffee);
+  peer.sale(coffee);
+  peer.sale(coffee);
+  const res = await post(batch([...peer.entries, ...own.entries]));
+  assert.equal(res.body.stored, [...refs([1]), ...refs([1, 2], 'till-2')]);
+  const devices = await api.call('/v1/devices?branch=b1', { token: till });
+  assert.equal(
+    devices.body.devices.map((d: { device: string; lastSeq: number }) => [
+      d.device,
+      d.lastSeq,
+    ]),
+    [
+      ['till-1', 1],
+      ['till-2', 2],
+    ],
+  );
 });
 
 test('keeps chains of one device apart per branch and organisation', async () => {

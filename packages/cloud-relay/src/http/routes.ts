@@ -13,7 +13,7 @@ import { type BatchLimits, parseBatch } from '../journal/validate.ts';
 import type { SalesReports } from '../reports/sales.ts';
 import { authorize, authorizeRole } from './access.ts';
 import { readJson, sendJson, sendRawJson } from './body.ts';
-import { ApiError, invalidField } from './errors.ts';
+import { invalidField } from './errors.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { daysBetween, Query } from './query.ts';
 
@@ -55,17 +55,9 @@ export async function postJournal(ctx: RouteContext, call: Call) {
   );
   const branch = batch.branch ?? onlyBranch(claims);
   authorize(claims, 'post-journal', branch);
-  batch.entries.forEach((entry, i) => {
-    if (entry.device !== claims.device) {
-      throw new ApiError(
-        403,
-        'forbidden',
-        `this token posts the journal of ${claims.device}, not ${entry.device}`,
-        `entries[${i}].device`,
-      );
-    }
-  });
-
+  // Entries of other devices are accepted: a till's outbox forwards the
+  // replicas it received over the LAN. The chain check still applies, but
+  // a device token can start the chain of a device not yet seen.
   const started = performance.now();
   const result = ctx.ingest.ingest(
     { org: claims.org, branch, sender: claims.device },
