@@ -6,6 +6,11 @@ import type { CommandSpec } from './command.ts';
  * Keep this table in alphabetical order.
  */
 export const commands: Record<string, CommandSpec> = {
+  journal: {
+    summary:
+      "verify or export a till's fiscal journal (verify|export --data DIR)",
+    load: async () => (await import('@brigade/store/cli')).journalCommand,
+  },
   keygen: {
     summary: 'print a new random branch key',
     load: async () => (await import('@brigade/till')).runKeygen,

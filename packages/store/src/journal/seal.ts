@@ -30,7 +30,7 @@ export interface SealedEntry {
  * const second = sealEntry(first, otherDraft).entry;
  */
 export function sealEntry(
-  prev: JournalEntry | null,
+  prev: Pick<JournalEntry, 'seq' | 'hash' | 'running'> | null,
   draft: EntryDraft,
 ): SealedEntry {
   const payloadText = canonicalize(draft.payload);

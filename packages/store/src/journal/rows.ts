@@ -1,0 +1,72 @@
+/** Journal rows in SQLite and the entries they hold. */
+import type { EntryKind, JournalEntry } from './entry.ts';
+
+/** Columns of an entry row, in the order of {@link EntryRow}. */
+export const ENTRY_COLUMNS =
+  'device, seq, kind, ts, business_date, user, doc_no, payload, total, tax, run_sales, run_credits, run_net, prev_hash, hash';
+
+/** A row read with `.raw()`: the columns of {@link ENTRY_COLUMNS}. */
+export type EntryRow = [
+  device: string,
+  seq: number,
+  kind: string,
+  ts: string,
+  businessDate: string,
+  user: string,
+  docNo: string | null,
+  payload: string,
+  total: number,
+  tax: number,
+  runSales: number,
+  runCredits: number,
+  runNet: number,
+  prevHash: string,
+  hash: string,
+];
+
+/** `INSERT` parameters placeholders for one row. */
+export const ENTRY_PLACEHOLDERS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+
+/** The entry of a row, with the payload's canonical text as stored. */
+export function rowToEntry(row: EntryRow): {
+  entry: JournalEntry;
+  payloadText: string;
+} {
+  const entry: JournalEntry = {
+    device: row[0],
+    seq: row[1],
+    kind: row[2] as EntryKind,
+    ts: row[3],
+    businessDate: row[4],
+    user: row[5],
+    docNo: row[6],
+    payload: JSON.parse(row[7]),
+    total: row[8],
+    tax: row[9],
+    running: { sales: row[10], credits: row[11], net: row[12] },
+    prevHash: row[13],
+    hash: row[14],
+  };
+  return { entry, payloadText: row[7] };
+}
+
+/** The row of an entry whose payload is in canonical text. */
+export function entryToRow(entry: JournalEntry, payloadText: string): EntryRow {
+  return [
+    entry.device,
+    entry.seq,
+    entry.kind,
+    entry.ts,
+    entry.businessDate,
+    entry.user,
+    entry.docNo,
+    payloadText,
+    entry.total,
+    entry.tax,
+    entry.running.sales,
+    entry.running.credits,
+    entry.running.net,
+    entry.prevHash,
+    entry.hash,
+  ];
+}
