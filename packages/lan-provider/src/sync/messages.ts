@@ -11,7 +11,12 @@ export const PROTOCOL_VERSION = 1;
 
 export const CONTROL = { HELLO: 0, PING: 1, PONG: 2, CLOSE: 3 } as const;
 export const DOC = { SYNC: 0, AWARENESS: 1, ABSENT: 2 } as const;
-export const JOURNAL = { HEADS: 0, ENTRIES: 1, CAUGHT_UP: 2 } as const;
+export const JOURNAL = {
+  HEADS: 0,
+  ENTRIES: 1,
+  CAUGHT_UP: 2,
+  ABSENT: 3,
+} as const;
 
 /** What a device says about itself first on every connection. */
 export interface Hello {

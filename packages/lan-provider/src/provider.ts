@@ -1,0 +1,486 @@
+import { type Logger, silentLogger } from '@brigade/log';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { CLOSE_CODES, closeCodeName, REJECTION_CODES } from './close-codes.ts';
+import { countBy, emptyCounters, type LanCounters } from './counters.ts';
+import { Discovery } from './discovery/discovery.ts';
+import { parsePeerAddress } from './discovery/static-peers.ts';
+import { ProtocolError } from './errors.ts';
+import {
+  type LanEvents,
+  type PeerInfo,
+  type SyncState,
+  type SyncStateChange,
+  TypedEmitter,
+} from './events.ts';
+import { CONTROL_CHANNEL } from './framing/channels.ts';
+import type { Frame } from './framing/frame.ts';
+import { type BranchSecrets, deriveBranchSecrets } from './keys.ts';
+import {
+  type LanProviderOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.ts';
+import { DocRegistry } from './sync/doc-registry.ts';
+import { InitialSyncGate } from './sync/initial-sync-gate.ts';
+import { JournalHub } from './sync/journal-hub.ts';
+import {
+  CONTROL,
+  decodeHello,
+  encodeJson,
+  type Hello,
+  PROTOCOL_VERSION,
+} from './sync/messages.ts';
+import { PeerSession } from './sync/session.ts';
+import { Connection, type ConnectionClosed } from './transport/connection.ts';
+import { Dialer, type DialTarget } from './transport/dialer.ts';
+import { Listener } from './transport/listener.ts';
+import { keepNewConnection } from './transport/peer-selection.ts';
+import type { SecureLink } from './transport/tls.ts';
+
+/** A connection from TLS session to close, with its session once the hello came. */
+interface Attempt {
+  connection: Connection;
+  /** Set when this side dialled. */
+  target: DialTarget | undefined;
+  openedAt: number;
+  helloTimer: NodeJS.Timeout;
+  session: PeerSession | undefined;
+  /** Device id of the side that dialled. */
+  dialledBy: string | undefined;
+  /** Closed because a preferred connection to the same device replaced it. */
+  replaced: boolean;
+}
+
+/** A connected peer with its sync state. */
+export interface PeerStatus extends PeerInfo {
+  state: SyncState;
+  /** When the hello arrived, ms since the epoch. */
+  connectedAt: number;
+}
+
+/**
+ * Syncs Yjs documents and fiscal journals with the other devices of a
+ * branch on the local network. See the package README for the protocol,
+ * the security model and every option.
+ *
+ * @example
+ * const lan = new LanProvider({
+ *   device: 'till-1', branch: 'b1', role: 'till',
+ *   branchKey, docs: { 'b1/menu': menu }, journal: store.journal,
+ *   logger,
+ * });
+ * lan.on('peer-connected', ({ device, role }) => ...);
+ * await lan.start();
+ */
+export class LanProvider extends TypedEmitter<LanEvents> {
+  readonly device: string;
+  readonly branch: string;
+  readonly role: string;
+  readonly #options: ResolvedOptions;
+  readonly #secrets: BranchSecrets;
+  readonly #log: Logger;
+  readonly #counters = emptyCounters();
+  readonly #docs = new DocRegistry();
+  readonly #gate: InitialSyncGate<object>;
+  readonly #journal: JournalHub | undefined;
+  readonly #dialer: Dialer;
+  readonly #attempts = new Set<Attempt>();
+  readonly #sessions = new Map<string, Attempt>();
+  #listener: Listener | undefined;
+  #discovery: Discovery | undefined;
+  #starting: Promise<void> | undefined;
+  #running = false;
+  #port = 0;
+  #lastState = '';
+
+  constructor(options: LanProviderOptions) {
+    super();
+    this.#options = resolveOptions(options);
+    this.device = options.device;
+    this.branch = options.branch;
+    this.role = options.role;
+    this.#secrets = deriveBranchSecrets(options.branchKey, options.branch);
+    this.#log = (options.logger ?? silentLogger).child({
+      ns: 'lan',
+      device: options.device,
+    });
+    this.#gate = new InitialSyncGate(this.#options.initialSyncTimeoutMs);
+    if (options.journal) {
+      this.#journal = new JournalHub(
+        options.journal,
+        this.#options.journalPollMs,
+        this.#log,
+      );
+    }
+    this.#dialer = this.#createDialer();
+    for (const text of this.#options.staticPeers) {
+      const { host, port } = parsePeerAddress(text);
+      this.#dialer.addStatic(host, port);
+    }
+    for (const [name, doc] of Object.entries(options.docs ?? {})) {
+      this.#docs.add(name, doc);
+    }
+  }
+
+  /** The TCP port the listener is bound to (0 before `start`). */
+  get port(): number {
+    return this.#port;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Listens for peers, starts beacons and dials static peers. Resolves once
+   * the listener is bound; calling it again while started does nothing.
+   */
+  start(): Promise<void> {
+    this.#starting ??= this.#start().catch(async (error: unknown) => {
+      await this.stop();
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  /**
+   * Closes every connection (code `NORMAL`), stops beacons, timers and the
+   * listener, and detaches from the documents. Safe to call twice.
+   */
+  async stop(): Promise<void> {
+    const starting = this.#starting;
+    if (!starting) return;
+    this.#running = false;
+    this.#dialer.stop();
+    await this.#discovery?.stop();
+    this.#discovery = undefined;
+    for (const attempt of [...this.#attempts]) {
+      attempt.connection.close(CLOSE_CODES.NORMAL, 'provider stopped');
+    }
+    await this.#listener?.stop();
+    this.#listener = undefined;
+    this.#docs.detachAll();
+    this.#journal?.stop();
+    this.#gate.clear();
+    this.#port = 0;
+    this.#starting = undefined;
+    this.#log.info({}, 'LAN provider stopped');
+  }
+
+  /** Starts syncing `doc` as `name` with every peer, without reconnecting. */
+  addDoc(name: string, doc: Y.Doc, awareness?: Awareness): void {
+    this.#docs.add(name, doc, awareness);
+    this.#emitState();
+  }
+
+  /** Stops syncing `name`; the document itself is left as it is. */
+  removeDoc(name: string): boolean {
+    const removed = this.#docs.remove(name);
+    this.#emitState();
+    return removed;
+  }
+
+  /** The document synced as `name`. */
+  doc(name: string): Y.Doc | undefined {
+    return this.#docs.get(name)?.doc;
+  }
+
+  /**
+   * The awareness of `name` (who is on which till). One the provider made
+   * itself exists only between `start` and `stop`; pass your own to
+   * `addDoc` to keep it across restarts.
+   */
+  awareness(name: string): Awareness | undefined {
+    return this.#docs.awareness(name);
+  }
+
+  docNames(): string[] {
+    return this.#docs.names();
+  }
+
+  /** Connected peers with their sync state. */
+  peers(): PeerStatus[] {
+    return [...this.#sessions.values()].flatMap((a) =>
+      a.session
+        ? [
+            {
+              ...a.session.peer,
+              state: a.session.state(),
+              connectedAt: a.openedAt,
+            },
+          ]
+        : [],
+    );
+  }
+
+  syncState(): SyncStateChange {
+    const peers: Record<string, SyncState> = {};
+    for (const [device, attempt] of this.#sessions) {
+      if (attempt.session) peers[device] = attempt.session.state();
+    }
+    const all = Object.values(peers);
+    return { state: all.includes('syncing') ? 'syncing' : 'synced', peers };
+  }
+
+  /** A copy of the counters. */
+  counters(): LanCounters {
+    return structuredClone(this.#counters);
+  }
+
+  /** Tells the provider the journal grew, so peers hear of it now. */
+  journalChanged(): void {
+    this.#journal?.refresh();
+  }
+
+  async #start(): Promise<void> {
+    this.#running = true;
+    this.#docs.attachAll();
+    this.#journal?.start();
+    const { host, port, handshakeTimeoutMs } = this.#options;
+    this.#listener = new Listener({
+      host,
+      port,
+      psk: this.#secrets.psk,
+      handshakeTimeoutMs,
+      counters: this.#counters,
+      log: this.#log,
+      onSecure: (link) => this.#secure(link, undefined),
+    });
+    this.#port = await this.#listener.start();
+    this.#dialer.start();
+    if (this.#options.discovery) await this.#startDiscovery();
+    this.#log.info(
+      { port: this.#port, docs: this.#docs.names().length },
+      'LAN provider started',
+    );
+  }
+
+  async #startDiscovery(): Promise<void> {
+    const o = this.#options;
+    const discovery = new Discovery({
+      device: this.device,
+      branch: this.branch,
+      role: this.role,
+      beaconKey: this.#secrets.beaconKey,
+      discoveryPort: o.discoveryPort,
+      broadcastAddress: o.broadcastAddress,
+      beaconIntervalMs: o.beaconIntervalMs,
+      beaconJitter: o.beaconJitter,
+      beaconMaxAgeMs: o.beaconMaxAgeMs,
+      counters: this.#counters,
+      log: this.#log,
+    });
+    discovery.on('peer-seen', (peer) => {
+      const dialing = this.#dialer.seen(peer.device, peer.address, peer.port);
+      if (!dialing && !this.#sessions.has(peer.device)) discovery.announce();
+    });
+    this.#discovery = discovery;
+    await discovery.start(this.#port);
+  }
+
+  #createDialer(): Dialer {
+    const o = this.#options;
+    return new Dialer({
+      self: o.device,
+      psk: this.#secrets.psk,
+      connectTimeoutMs: o.connectTimeoutMs,
+      dialJitterMs: o.dialJitterMs,
+      maxConcurrentDials: o.maxConcurrentDials,
+      backoffBaseMs: o.backoffBaseMs,
+      backoffMaxMs: o.backoffMaxMs,
+      peerExpiryMs: o.peerExpiryMs,
+      dialGraceMs: o.dialGraceMs,
+      counters: this.#counters,
+      log: this.#log,
+      isConnected: (device) => this.#sessions.has(device),
+      onSecure: (link, target) => this.#secure(link, target),
+    });
+  }
+
+  /** A TLS session is up (dialled when `target` is set): say hello. */
+  #secure(link: SecureLink, target: DialTarget | undefined): void {
+    const o = this.#options;
+    const connection = new Connection(link.tls, link.raw, {
+      maxFrameBytes: o.maxFrameBytes,
+      heartbeatMs: o.heartbeatMs,
+      deadAfterMs: o.deadAfterMs,
+      counters: this.#counters,
+      log: this.#log,
+    });
+    const attempt: Attempt = {
+      connection,
+      target,
+      openedAt: Date.now(),
+      helloTimer: setTimeout(
+        () =>
+          connection.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'no hello in time'),
+        o.handshakeTimeoutMs,
+      ),
+      session: undefined,
+      dialledBy: undefined,
+      replaced: false,
+    };
+    this.#attempts.add(attempt);
+    connection.on('frame', (frame) => this.#frame(attempt, frame));
+    connection.on('closed', (closed) => this.#closed(attempt, closed));
+    const hello: Hello = {
+      protocol: PROTOCOL_VERSION,
+      device: this.device,
+      branch: this.branch,
+      role: this.role,
+      port: this.#port,
+    };
+    connection.send(CONTROL_CHANNEL, CONTROL.HELLO, encodeJson(hello));
+  }
+
+  #frame(attempt: Attempt, frame: Frame): void {
+    if (attempt.session) {
+      attempt.session.receive(frame);
+      return;
+    }
+    try {
+      this.#hello(attempt, frame);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      attempt.connection.close(error.closeCode, error.message);
+    }
+  }
+
+  #hello(attempt: Attempt, frame: Frame): void {
+    if (frame.channel !== CONTROL_CHANNEL || frame.type !== CONTROL.HELLO) {
+      throw new ProtocolError(
+        CLOSE_CODES.PROTOCOL_VIOLATION,
+        `expected hello, got type ${frame.type} on ${JSON.stringify(frame.channel)}`,
+      );
+    }
+    const hello = decodeHello(frame.payload);
+    this.#checkHello(hello);
+    clearTimeout(attempt.helloTimer);
+    attempt.dialledBy = attempt.target ? this.device : hello.device;
+    if (!this.#settleDuplicate(attempt, hello.device)) return;
+
+    const peer: PeerInfo = {
+      device: hello.device,
+      role: hello.role,
+      address: attempt.connection.address,
+      port: hello.port,
+    };
+    if (attempt.target) this.#dialer.identified(attempt.target, peer.device);
+    attempt.session = new PeerSession(peer, attempt.connection, {
+      docs: this.#docs,
+      gate: this.#gate,
+      journal: this.#journal,
+      journalBatch: this.#options.journalBatch,
+      maxFrameBytes: this.#options.maxFrameBytes,
+      counters: this.#counters,
+      log: this.#log.child({ peer: peer.device }),
+      onState: () => this.#emitState(),
+    });
+    this.#sessions.set(peer.device, attempt);
+    this.#dialer.seen(peer.device, peer.address, peer.port);
+    this.#dialer.connected(peer.device);
+    this.#log.info({ ...peer }, 'peer connected');
+    this.emit('peer-connected', peer);
+    attempt.session.open();
+    this.#emitState();
+  }
+
+  #checkHello(hello: Hello): void {
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        CLOSE_CODES.PROTOCOL_VERSION,
+        `protocol ${hello.protocol}, this device speaks ${PROTOCOL_VERSION}`,
+      );
+    }
+    if (hello.branch !== this.branch) {
+      throw new ProtocolError(
+        CLOSE_CODES.WRONG_BRANCH,
+        `branch ${hello.branch}`,
+      );
+    }
+    if (hello.device === this.device) {
+      throw new ProtocolError(CLOSE_CODES.SELF, 'connected to itself');
+    }
+  }
+
+  /**
+   * Keeps one connection per device pair; returns false when this new one
+   * lost to the existing one and was closed.
+   */
+  #settleDuplicate(attempt: Attempt, device: string): boolean {
+    const existing = this.#sessions.get(device);
+    if (!existing) return true;
+    const keepNew = keepNewConnection(
+      this.device,
+      device,
+      existing.dialledBy ?? device,
+      attempt.dialledBy ?? device,
+    );
+    const loser = keepNew ? existing : attempt;
+    loser.replaced = true;
+    loser.connection.close(CLOSE_CODES.DUPLICATE, 'another connection is kept');
+    return keepNew;
+  }
+
+  #closed(attempt: Attempt, closed: ConnectionClosed): void {
+    clearTimeout(attempt.helloTimer);
+    this.#attempts.delete(attempt);
+    const { session } = attempt;
+    const device = session?.peer.device;
+    session?.dispose();
+    if (device !== undefined && this.#sessions.get(device) === attempt) {
+      this.#sessions.delete(device);
+    }
+    this.#reportClose(attempt, closed);
+    if (session && !attempt.replaced) {
+      this.emit('peer-disconnected', {
+        ...session.peer,
+        code: closed.code,
+        codeName: closeCodeName(closed.code),
+        reason: closed.reason,
+        byPeer: closed.byPeer,
+      });
+    }
+    if (this.#running && !attempt.replaced) {
+      this.#dialer.lost(device, attempt.target, Date.now() - attempt.openedAt);
+    }
+    this.#emitState();
+  }
+
+  #reportClose(attempt: Attempt, closed: ConnectionClosed): void {
+    const device = attempt.session?.peer.device ?? null;
+    const address = attempt.connection.address;
+    const codeName = closeCodeName(closed.code);
+    const fields = {
+      peer: device,
+      address,
+      code: closed.code,
+      codeName,
+      reason: closed.reason,
+      byPeer: closed.byPeer,
+    };
+    if (!closed.byPeer && REJECTION_CODES.has(closed.code)) {
+      countBy(this.#counters.rejectedInput, codeName);
+      this.#log.warn(fields, 'peer closed for bad input');
+      this.emit('input-rejected', {
+        device,
+        address,
+        code: closed.code,
+        codeName,
+        reason: closed.reason,
+      });
+      return;
+    }
+    if (attempt.session) this.#log.info(fields, 'peer disconnected');
+    else this.#log.debug(fields, 'connection closed before hello');
+  }
+
+  #emitState(): void {
+    const state = this.syncState();
+    const key = JSON.stringify(state);
+    if (key === this.#lastState) return;
+    this.#lastState = key;
+    this.emit('sync-state', state);
+  }
+}

@@ -1,0 +1,98 @@
+/** Shared by the LAN provider's test files (not a suite itself). */
+
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import * as Y from 'yjs';
+import type { LanProviderOptions } from '../src/options.ts';
+import { LanProvider } from '../src/provider.ts';
+
+export const BRANCH = 'b1';
+
+/** Timers short enough for tests, with beacons kept on loopback. */
+export const FAST = {
+  port: 0,
+  host: '127.0.0.1',
+  broadcastAddress: '127.255.255.255',
+  beaconIntervalMs: 300,
+  heartbeatMs: 200,
+  deadAfterMs: 1000,
+  backoffBaseMs: 50,
+  backoffMaxMs: 500,
+  dialJitterMs: 20,
+  connectTimeoutMs: 1000,
+  handshakeTimeoutMs: 1000,
+  journalPollMs: 100,
+  initialSyncTimeoutMs: 500,
+} satisfies Partial<LanProviderOptions>;
+
+export function branchKey(): Buffer {
+  return randomBytes(32);
+}
+
+/** A UDP port nobody on this host is bound to right now. */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Polls `check` until it is true, or fails after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface Device {
+  provider: LanProvider;
+  doc: Y.Doc;
+}
+
+/** `count` providers of one branch sharing a fresh discovery port. */
+export async function devices(
+  count: number,
+  key: Buffer,
+  extra: (i: number) => Partial<LanProviderOptions> = () => ({}),
+): Promise<Device[]> {
+  const discoveryPort = await freeUdpPort();
+  return Array.from({ length: count }, (_, i) => {
+    const doc = new Y.Doc();
+    const provider = new LanProvider({
+      ...FAST,
+      discoveryPort,
+      device: `dev-${i}`,
+      branch: BRANCH,
+      role: i === 0 ? 'till' : 'kds',
+      branchKey: key,
+      docs: { [`${BRANCH}/menu`]: doc },
+      ...extra(i),
+    });
+    return { provider, doc };
+  });
+}
+
+export async function stopAll(
+  list: { provider: LanProvider }[],
+): Promise<void> {
+  await Promise.all(list.map((d) => d.provider.stop()));
+}
+
+export function fullyConnected(list: { provider: LanProvider }[]): boolean {
+  return list.every((d) => d.provider.peers().length === list.length - 1);
+}
+
+export function allSynced(list: { provider: LanProvider }[]): boolean {
+  return list.every((d) => d.provider.syncState().state === 'synced');
+}
