@@ -2,8 +2,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EntryDraft, JournalEntry, SalePayload } from '../src/index.ts';
-import { formatDocNo, sealEntry } from '../src/index.ts';
+import { Writable } from 'node:stream';
+import { journalCommand } from '../src/cli/journal-command.ts';
+import type {
+  EntryDraft,
+  JournalEntry,
+  SalePayload,
+  StoreOptions,
+  VerifyReport,
+} from '../src/index.ts';
+import { formatDocNo, Store, sealEntry } from '../src/index.ts';
 
 export const BRANCH = 'riyadh';
 export const DEVICE = 'till-1';
@@ -83,4 +91,82 @@ export function saleChain(count: number): JournalEntry[] {
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A controllable wall clock, starting 2026-01-01 12:00 UTC. */
+export class TestClock {
+  ms = Date.UTC(2026, 0, 1, 12);
+  now = () => this.ms;
+  tick(ms = 1000): void {
+    this.ms += ms;
+  }
+}
+
+export const DAY = '2026-01-01';
+
+/** Opens (or creates) the test device's store in `dir`. */
+export function openStore(
+  dir: string,
+  clock = new TestClock(),
+  extra: Partial<StoreOptions> = {},
+): Store {
+  return Store.open({
+    dir,
+    device: DEVICE,
+    branch: BRANCH,
+    clock: clock.now,
+    ...extra,
+  });
+}
+
+/** Settles `count` orders, one second apart; returns the entries. */
+export function settleMany(
+  store: Store,
+  clock: TestClock,
+  count: number,
+  first = 1,
+): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (let i = first; i < first + count; i++) {
+    clock.tick();
+    const invoice = salePayload(`o-${i}`);
+    entries.push(
+      store.settle({ user: 'cashier-1', businessDate: DAY, invoice }),
+    );
+  }
+  return entries;
+}
+
+/** What one `brigade journal ...` run printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (verify), or undefined. */
+  json: VerifyReport | undefined;
+}
+
+/** Runs `brigade journal <argv>` in this process. */
+export async function runJournal(argv: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (onText: (t: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        onText(String(chunk));
+        done();
+      },
+    });
+  const code = await journalCommand({
+    argv,
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+  });
+  let json: VerifyReport | undefined;
+  try {
+    json = JSON.parse(stdout) as VerifyReport;
+  } catch {
+    json = undefined;
+  }
+  return { code, stdout, stderr, json };
 }

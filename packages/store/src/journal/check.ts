@@ -78,7 +78,6 @@ export function checkShape(
       return bad(`${key} must be an integer >= 0`);
     }
   }
-  if (e.tax > e.total) return bad('tax exceeds total');
   const r = e.running;
   if (
     typeof r !== 'object' ||
@@ -212,6 +211,7 @@ function checkDocNo(
 function checkPayload(e: JournalEntry): ChainFault | null {
   const p = e.payload;
   const mismatch = (what: string) => fault('payload-mismatch', e.seq, what);
+  if (e.tax > e.total) return mismatch('tax exceeds total');
   switch (e.kind) {
     case 'sale':
     case 'training-sale':
