@@ -82,11 +82,9 @@ export function rewriteFrom(
         draft.payload = {
           ...draft.payload,
           fromSeq: tally.fromSeq,
-          toSeq: (prev?.seq ?? 0) + 0,
-          lastHash: prev?.hash ?? '',
-          perpetual: prev
-            ? { ...prev.running }
-            : (draft.payload.perpetual ?? null),
+          toSeq: prev?.seq ?? 0,
+          lastHash: prev?.hash ?? GENESIS_HASH,
+          perpetual: { ...(prev?.running ?? ZERO_TOTALS) },
           ...tally.result(),
         };
       }
