@@ -17,133 +17,26 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Logger, silentLogger } from '@brigade/log';
-import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import * as Y from 'yjs';
 
-/** Options of {@link UpdateLog}; every one has a default. */
-export interface UpdateLogOptions {
-  /** Compact a document once its tail holds this many updates. */
-  compactAfterUpdates?: number;
-  /** Compact a document once its tail holds this many bytes. */
-  compactAfterBytes?: number;
-  /**
-   * Decode every update before appending it, so that bytes which are not
-   * a Yjs update are refused instead of breaking the document's next load.
-   * Costs some microseconds per update.
-   */
-  validate?: boolean;
-  /**
-   * Drop the content of deleted items when compacting, as a live `Y.Doc`
-   * does. Turn off for documents kept with `gc: false` for their history.
-   */
-  gc?: boolean;
-  /** Where to log; a child with `ns: 'update-log'` is made of it. */
-  logger?: Logger;
-  /** Milliseconds since the epoch; recorded as the compaction time. */
-  now?: () => number;
-}
+import { checkName, corrupt, UpdateLogError } from './errors.ts';
+import {
+  type DocStatements,
+  prepareDocStatements,
+  type Stored,
+  type TailCount,
+} from './statements.ts';
+import {
+  type CompactionResult,
+  type DocSize,
+  UPDATE_LOG_DEFAULTS,
+  type UpdateLogEvents,
+  type UpdateLogOptions,
+} from './types.ts';
 
-/** The defaults of {@link UpdateLogOptions}. */
-export const UPDATE_LOG_DEFAULTS = {
-  compactAfterUpdates: 500,
-  compactAfterBytes: 1024 * 1024,
-  validate: true,
-  gc: true,
-} as const;
-
-/** Longest document name accepted, in characters. */
-export const MAX_DOC_NAME_LENGTH = 512;
-
-/** What one compaction did. */
-export interface CompactionResult {
-  name: string;
-  /** Tail updates folded into the new snapshot. */
-  folded: number;
-  /** Bytes of those updates. */
-  tailBytes: number;
-  /** Bytes of the new snapshot. */
-  snapshotBytes: number;
-  /** Time spent, in milliseconds. */
-  ms: number;
-}
-
-/** How much room one document takes. */
-export interface DocSize {
-  name: string;
-  snapshotBytes: number;
-  tailUpdates: number;
-  tailBytes: number;
-  /** When the snapshot was written (ms since the epoch), or null if none. */
-  compactedAt: number | null;
-}
-
-/** Events of {@link UpdateLog}, each with one payload object. */
-export interface UpdateLogEvents {
-  compacted: [CompactionResult];
-  'compaction-failed': [{ name: string; error: unknown }];
-  /** A bound document's update could not be written; see {@link UpdateLog.bind}. */
-  'append-failed': [{ name: string; error: unknown }];
-}
-
-/** Stable codes of {@link UpdateLogError}. */
-export type UpdateLogErrorCode =
-  | 'ERR_DOC_NAME'
-  | 'ERR_DOC_UPDATE'
-  | 'ERR_DOC_CORRUPT';
-
-export class UpdateLogError extends Error {
-  readonly code: UpdateLogErrorCode;
-
-  constructor(code: UpdateLogErrorCode, message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'UpdateLogError';
-    this.code = code;
-  }
-}
-
-interface SnapshotRow {
-  state: Uint8Array;
-  folded: number;
-}
-
-interface UpdateRow {
-  id: number;
-  data: Uint8Array;
-}
-
-interface SizeRow {
-  name: string;
-  snapshotBytes: number;
-  tailUpdates: number;
-  tailBytes: number;
-  compactedAt: number | null;
-}
-
-interface TailCount {
-  updates: number;
-  bytes: number;
-}
-
-/** The snapshot and tail of one document, read in one transaction. */
-interface Stored {
-  snapshot: SnapshotRow | undefined;
-  tail: UpdateRow[];
-}
-
-const SIZES_SQL = `
-SELECT name,
-  sum(snapshot_bytes) AS snapshotBytes,
-  sum(tail_updates) AS tailUpdates,
-  sum(tail_bytes) AS tailBytes,
-  max(compacted_at) AS compactedAt
-FROM (
-  SELECT name, length(state) AS snapshot_bytes, 0 AS tail_updates,
-    0 AS tail_bytes, compacted_at
-  FROM doc_snapshot
-  UNION ALL
-  SELECT name, 0, count(*), sum(length(data)), NULL
-  FROM doc_update GROUP BY name
-)`;
+export * from './errors.ts';
+export * from './types.ts';
 
 /**
  * A per-document log of Yjs updates on a better-sqlite3 handle whose
@@ -159,25 +52,13 @@ FROM (
  * compacted when this one calls {@link UpdateLog.compact} or starts.
  */
 export class UpdateLog extends EventEmitter<UpdateLogEvents> {
-  readonly #db: Database;
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #limits: { updates: number; bytes: number };
   readonly #validate: boolean;
   readonly #gc: boolean;
 
-  readonly #insert: Statement<[string, Uint8Array]>;
-  readonly #selectSnapshot: Statement<[string], SnapshotRow>;
-  readonly #selectTail: Statement<[string], UpdateRow>;
-  readonly #countTail: Statement<[string], TailCount>;
-  readonly #listNames: Statement<[], { name: string }>;
-  readonly #sizeOf: Statement<[string], SizeRow>;
-  readonly #sizesAll: Statement<[], SizeRow>;
-  readonly #readStored: Transaction<(name: string) => Stored>;
-  readonly #writeSnapshot: Transaction<
-    (name: string, state: Uint8Array, seen: Stored) => boolean
-  >;
-  readonly #removeDoc: Transaction<(name: string) => boolean>;
+  readonly #sql: DocStatements;
 
   /** Tail sizes appended by this process since the last compaction. */
   readonly #pending = new Map<string, TailCount>();
@@ -187,7 +68,6 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
 
   constructor(db: Database, options: UpdateLogOptions = {}) {
     super();
-    this.#db = db;
     this.#log = (options.logger ?? silentLogger).child({ ns: 'update-log' });
     this.#now = options.now ?? Date.now;
     this.#limits = {
@@ -198,30 +78,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     this.#validate = options.validate ?? UPDATE_LOG_DEFAULTS.validate;
     this.#gc = options.gc ?? UPDATE_LOG_DEFAULTS.gc;
 
-    this.#insert = db.prepare(
-      'INSERT INTO doc_update (name, data) VALUES (?, ?)',
-    );
-    this.#selectSnapshot = db.prepare(
-      'SELECT state, folded FROM doc_snapshot WHERE name = ?',
-    );
-    this.#selectTail = db.prepare(
-      'SELECT id, data FROM doc_update WHERE name = ? ORDER BY id',
-    );
-    this.#countTail = db.prepare(
-      `SELECT count(*) AS updates, coalesce(sum(length(data)), 0) AS bytes
-       FROM doc_update WHERE name = ?`,
-    );
-    this.#listNames = db.prepare(
-      'SELECT name FROM doc_snapshot UNION SELECT name FROM doc_update ORDER BY name',
-    );
-    this.#sizeOf = db.prepare(`${SIZES_SQL} WHERE name = ? GROUP BY name`);
-    this.#sizesAll = db.prepare(`${SIZES_SQL} GROUP BY name ORDER BY name`);
-    this.#readStored = db.transaction((name: string) => ({
-      snapshot: this.#selectSnapshot.get(name),
-      tail: this.#selectTail.all(name),
-    }));
-    this.#writeSnapshot = this.#prepareWriteSnapshot();
-    this.#removeDoc = this.#prepareRemove();
+    this.#sql = prepareDocStatements(db);
   }
 
   /**
@@ -233,7 +90,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     checkName(name);
     this.#checkUpdate(name, update);
     const count = this.#tailCount(name);
-    this.#insert.run(name, update);
+    this.#sql.insert.run(name, update);
 
     count.updates += 1;
     count.bytes += update.byteLength;
@@ -247,7 +104,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
    */
   load(name: string): Uint8Array | null {
     checkName(name);
-    const { snapshot, tail } = this.#readStored.deferred(name);
+    const { snapshot, tail } = this.#sql.readStored.deferred(name);
     const parts = tail.map((u) => u.data);
     if (snapshot) parts.unshift(snapshot.state);
     if (parts.length === 0) return null;
@@ -266,7 +123,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
    */
   loadInto(name: string, doc: Y.Doc): boolean {
     checkName(name);
-    const { snapshot, tail } = this.#readStored.deferred(name);
+    const { snapshot, tail } = this.#sql.readStored.deferred(name);
     if (!snapshot && tail.length === 0) return false;
     try {
       doc.transact(() => {
@@ -330,11 +187,12 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
   compact(name: string): CompactionResult | null {
     checkName(name);
     const started = performance.now();
-    const seen = this.#readStored.deferred(name);
+    const seen = this.#sql.readStored.deferred(name);
     if (seen.tail.length === 0) return null;
 
     const state = this.#fold(name, seen);
-    if (!this.#writeSnapshot.immediate(name, state, seen)) return null;
+    if (!this.#sql.writeSnapshot.immediate(name, state, seen, this.#now()))
+      return null;
     this.#pending.delete(name);
     this.#queue.delete(name);
 
@@ -363,7 +221,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
 
   /** Names of every stored document, sorted. */
   list(): string[] {
-    return this.#listNames.all().map((row) => row.name);
+    return this.#sql.listNames.all().map((row) => row.name);
   }
 
   /** Deletes the document's snapshot and tail; false if there was none. */
@@ -371,18 +229,18 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     checkName(name);
     this.#pending.delete(name);
     this.#queue.delete(name);
-    return this.#removeDoc(name);
+    return this.#sql.remove(name);
   }
 
   /** The room one document takes, or null when it is not stored. */
   size(name: string): DocSize | null {
     checkName(name);
-    return this.#sizeOf.get(name) ?? null;
+    return this.#sql.sizeOf.get(name) ?? null;
   }
 
   /** The room every stored document takes, sorted by name. */
   sizes(): DocSize[] {
-    return this.#sizesAll.all();
+    return this.#sql.sizesAll.all();
   }
 
   /**
@@ -432,7 +290,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
   #tailCount(name: string): TailCount {
     let count = this.#pending.get(name);
     if (!count) {
-      count = { ...this.#countTail.get(name)! };
+      count = { ...this.#sql.countTail.get(name)! };
       this.#pending.set(name, count);
     }
     return count;
@@ -481,70 +339,8 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     }
   }
 
-  #prepareWriteSnapshot() {
-    const upsert = this.#db.prepare<[string, Uint8Array, number, number]>(
-      `INSERT INTO doc_snapshot (name, state, folded, compacted_at)
-       VALUES (?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET
-         state = excluded.state,
-         folded = excluded.folded,
-         compacted_at = excluded.compacted_at`,
-    );
-    const deleteThrough = this.#db.prepare<[string, number]>(
-      'DELETE FROM doc_update WHERE name = ? AND id <= ?',
-    );
-    return this.#db.transaction(
-      (name: string, state: Uint8Array, seen: Stored) => {
-        // Another connection may have compacted since the tail was read.
-        const now = this.#selectSnapshot.get(name);
-        if (now?.folded !== seen.snapshot?.folded) return false;
-
-        const lastId = seen.tail[seen.tail.length - 1]!.id;
-        const folded = (seen.snapshot?.folded ?? 0) + seen.tail.length;
-        upsert.run(name, state, folded, this.#now());
-        deleteThrough.run(name, lastId);
-        return true;
-      },
-    );
-  }
-
-  #prepareRemove() {
-    const deleteSnapshot = this.#db.prepare<[string]>(
-      'DELETE FROM doc_snapshot WHERE name = ?',
-    );
-    const deleteTail = this.#db.prepare<[string]>(
-      'DELETE FROM doc_update WHERE name = ?',
-    );
-    return this.#db.transaction((name: string) => {
-      const snapshots = deleteSnapshot.run(name).changes;
-      const updates = deleteTail.run(name).changes;
-      return snapshots + updates > 0;
-    });
-  }
-
   #appendFailed(name: string, error: unknown): void {
     this.#log.error({ name, err: error }, 'append failed');
     this.emit('append-failed', { name, error });
   }
-}
-
-function checkName(name: string): void {
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.length > MAX_DOC_NAME_LENGTH
-  ) {
-    throw new UpdateLogError(
-      'ERR_DOC_NAME',
-      `document name must be a string of 1 to ${MAX_DOC_NAME_LENGTH} characters`,
-    );
-  }
-}
-
-function corrupt(name: string, error: unknown): UpdateLogError {
-  return new UpdateLogError(
-    'ERR_DOC_CORRUPT',
-    `stored state of "${name}" does not decode as Yjs updates`,
-    error,
-  );
 }
