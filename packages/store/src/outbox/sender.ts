@@ -39,7 +39,6 @@ import {
   type DeliveryResult,
   parseDeliveryResult,
   RETRY_LATER_CODES,
-  type Refusal,
 } from './delivery.ts';
 import {
   type Outbox,
@@ -47,78 +46,17 @@ import {
   type OutboxStatus,
   outboxKey,
 } from './outbox.ts';
+import {
+  type OutboxSenderOptions,
+  type RefusedEntry,
+  realClock,
+  SENDER_DEFAULTS,
+  type SenderClock,
+  type SenderEvents,
+  type SenderState,
+} from './sender-options.ts';
 
-/** Timers and time, injectable so that tests run on a fake clock. */
-export interface SenderClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface OutboxSenderOptions {
-  outbox: Outbox;
-  deliver: Deliver;
-  /** Entries per batch. */
-  batchSize?: number;
-  /** Back-off after failed deliveries and for held devices. */
-  backoff?: BackoffOptions;
-  /**
-   * How often an idle sender looks for new entries, ms. Call
-   * {@link OutboxSender.flush} after a commit to send at once instead.
-   */
-  pollMs?: number;
-  /** A delivery still unanswered after this long is aborted, ms. */
-  timeoutMs?: number;
-  clock?: SenderClock;
-  /** Returns a number in [0, 1); drives the jitter. */
-  random?: () => number;
-  /** Where to log; a child with `ns: 'outbox-sender'` is made of it. */
-  logger?: Logger;
-}
-
-/** The defaults of {@link OutboxSenderOptions}. */
-export const SENDER_DEFAULTS = {
-  batchSize: 100,
-  pollMs: 5000,
-  timeoutMs: 30_000,
-} as const;
-
-/** What the sender is doing. */
-export type SenderState = 'stopped' | 'idle' | 'sending' | 'backing-off';
-
-/** A refusal as the sender reports it: the relay's, with the entry's key. */
-export interface RefusedEntry extends Refusal {
-  key: string;
-}
-
-/** Events of {@link OutboxSender}, each with one payload object. */
-export interface SenderEvents {
-  /** The relay answered a batch. Keys per outcome. */
-  delivered: [
-    {
-      stored: string[];
-      duplicate: string[];
-      refused: RefusedEntry[];
-      /** Entries the answer did not mention; retried like a `gap`. */
-      unanswered: string[];
-      ms: number;
-    },
-  ];
-  /** An entry refused for now; its device waits `retryInMs`. */
-  refused: [RefusedEntry & { retryInMs: number }];
-  /** An entry refused for good, now in the dead-letter table. */
-  'dead-letter': [RefusedEntry];
-  /** The batch could not be delivered (network, timeout, bad answer). */
-  'delivery-failed': [{ error: unknown; attempt: number; retryInMs: number }];
-  /** After every batch and whenever the sender goes idle or stops. */
-  status: [
-    {
-      state: SenderState;
-      outbox: OutboxStatus;
-      nextAttemptInMs: number | null;
-    },
-  ];
-}
+export * from './sender-options.ts';
 
 interface Hold {
   failures: number;
@@ -127,12 +65,6 @@ interface Hold {
 
 /** The abort reason of a delivery cut short by {@link OutboxSender.stop}. */
 const STOPPED = new Error('sender stopped');
-
-const realClock: SenderClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /**
  * Sends the outbox to the relay until stopped. One delivery is in flight
