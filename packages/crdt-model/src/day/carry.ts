@@ -1,0 +1,93 @@
+import type { JsonObject } from '../engine/engine.ts';
+import type { OrderId } from '../ids.ts';
+import { ticketState } from '../views/kds.ts';
+import { firedOf, linesOf, qtyOf } from '../views/order-lines.ts';
+import { statusOf } from '../views/order-view.ts';
+import type { DaySnapshot } from './day-state.ts';
+import { lineFields, T } from './records.ts';
+import type { ServiceDay } from './service-day.ts';
+
+/**
+ * Copies the open orders of `from` into `next` (see `ServiceDay.carryOver`).
+ * Each carried line starts the new day with its merged quantity as its
+ * creation value, so the counters of the old day are not needed there; the
+ * units already fired that are not on a carried (unserved) ticket become
+ * the line's fired offset. The new day is written first and the old day
+ * marked afterwards, so a carry interrupted between the two is completed by
+ * running it again.
+ */
+export function carryOrders(
+  from: ServiceDay,
+  day: DaySnapshot,
+  next: ServiceDay,
+): OrderId[] {
+  const open = [...day.orders.values()]
+    .filter((o) => statusOf(day, o) === 'open')
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (open.length === 0) return [];
+  const existing = next.snapshot().orders;
+
+  next.write((tx) => {
+    next.ensurePricing(tx);
+    for (const order of open) {
+      if (existing.has(order.id)) continue;
+      const lines = linesOf(day, order.id).filter(
+        (l) => !l.void && qtyOf(l) > 0,
+      );
+      const carriedLines = new Set<string>(lines.map((l) => l.id));
+      const tickets = [...day.tickets.values()].filter(
+        (t) =>
+          ticketState(t).status !== 'served' &&
+          t.items.some((i) => carriedLines.has(i.lineId)),
+      );
+
+      tx.create(T.orders, order.id, {
+        table: order.table,
+        guests: order.guests,
+        openedBy: order.openedBy,
+        openedAt: order.openedAt,
+        carriedFrom: from.date ?? null,
+        discount: order.discount as JsonObject | null,
+        serviceCharge: order.serviceCharge as JsonObject | null,
+      } as JsonObject);
+      for (const line of lines) {
+        const onCarriedTickets = tickets
+          .flatMap((t) => t.items)
+          .filter((i) => i.lineId === line.id)
+          .reduce((a, i) => a + i.qty, 0);
+        tx.create(
+          T.lines,
+          line.id,
+          lineFields({
+            ...line,
+            orderId: order.id,
+            qty: qtyOf(line),
+            firedOffset: firedOf(day, line) - onCarriedTickets,
+          }),
+        );
+      }
+      for (const ticket of tickets) {
+        tx.create(T.tickets, ticket.id, {
+          orderId: order.id,
+          table: ticket.table,
+          station: ticket.station,
+          items: ticket.items
+            .filter((i) => carriedLines.has(i.lineId))
+            .map((i) => [i.lineId, i.qty]),
+          sentBy: ticket.sentBy,
+          sentAt: ticket.sentAt,
+        });
+        for (const mark of ticket.marks) {
+          tx.addToSet(T.tickets, ticket.id, 'status', mark);
+        }
+      }
+    }
+  });
+
+  from.write((tx) => {
+    for (const order of open) {
+      tx.set(T.orders, order.id, 'carriedTo', next.date ?? null);
+    }
+  });
+  return open.map((o) => o.id);
+}

@@ -1,0 +1,44 @@
+/**
+ * `@brigade/crdt-model/testing`: the conformance suite that every engine
+ * runs, the simulated network, and the busy-day generator shared with the
+ * benchmarks.
+ *
+ * @example
+ * import { test } from 'uvu';
+ * import { conformance, yjsFactory } from '@brigade/crdt-model/testing';
+ * conformance(test, yjsFactory);
+ * test.run();
+ */
+import type { Test } from 'uvu';
+import { errorExamples } from './examples-errors.ts';
+import { kitchenExamples } from './examples-kitchen.ts';
+import { menuExamples } from './examples-menu.ts';
+import { orderExamples } from './examples-orders.ts';
+import { settlementExamples } from './examples-settlement.ts';
+import { totalsExamples } from './examples-totals.ts';
+import type { EngineFactory } from './factories.ts';
+
+export {
+  automergeFactory,
+  type EngineFactory,
+  yjsFactory,
+} from './factories.ts';
+export {
+  allViews,
+  type Replicas,
+  refuses,
+  replicas,
+  singleDay,
+} from './harness.ts';
+export { pakistanMenu, saudiMenu, ukCafeMenu } from './menus.ts';
+export { Prng } from './prng.ts';
+
+/** Registers every worked example on `test` for one engine. */
+export function workedExamples(test: Test, factory: EngineFactory): void {
+  orderExamples(test, factory);
+  kitchenExamples(test, factory);
+  settlementExamples(test, factory);
+  totalsExamples(test, factory);
+  errorExamples(test, factory);
+  menuExamples(test, factory);
+}
