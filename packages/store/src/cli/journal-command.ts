@@ -83,7 +83,8 @@ function verify(ctx: Context, argv: string[]): number {
   ];
   const store = openReadOnly(values.data);
   try {
-    const report = store.verify(anchors);
+    const report = verifyOrExplain(ctx, store, anchors);
+    if (!report) return 1;
     ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (report.fault) {
       const f = report.fault;
@@ -95,6 +96,19 @@ function verify(ctx: Context, argv: string[]): number {
     return 0;
   } finally {
     store.close();
+  }
+}
+
+/** The report, or null after printing why the journal cannot be read. */
+function verifyOrExplain(ctx: Context, store: Store, anchors: Anchor[]) {
+  try {
+    return store.verify(anchors);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    ctx.stderr.write(
+      `brigade journal: the journal cannot be read: ${error.message} (${error.code})\n`,
+    );
+    return null;
   }
 }
 

@@ -3,7 +3,15 @@
  * folder or file that is missing, foreign or corrupt with a typed error,
  * and set the pragmas every connection needs.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fromSqliteError, StoreError } from './errors.ts';
@@ -34,12 +42,43 @@ export interface OpenDatabaseOptions {
 }
 
 /** Opens (or creates) the database of a data folder. */
-export function openDatabase(options: OpenDatabaseOptions): {
-  db: Database.Database;
-  identity: StoreIdentity;
-} {
+export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const path = join(options.dir, DATABASE_FILE);
   prepareFolder(options.dir, path, options.readonly);
+  try {
+    return openAt(path, options);
+  } catch (error) {
+    if (!options.readonly || !cannotShareMemory(error)) throw error;
+  }
+
+  // A WAL database in a folder nobody may write (a read-only mount, an
+  // auditor's copy) cannot get its shared-memory file; read a private
+  // copy of the files instead. Nothing is written next to the original.
+  const copy = mkdtempSync(join(tmpdir(), 'brigade-readonly-'));
+  const cleanup = () => rmSync(copy, { recursive: true, force: true });
+  try {
+    for (const suffix of ['', '-wal']) {
+      const from = `${path}${suffix}`;
+      if (existsSync(from))
+        copyFileSync(from, join(copy, `${DATABASE_FILE}${suffix}`));
+    }
+    const opened = openAt(join(copy, DATABASE_FILE), options);
+    return { ...opened, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** An open database and what closing it must also undo. */
+export interface OpenedDatabase {
+  db: Database.Database;
+  identity: StoreIdentity;
+  /** Removes a private read-only copy, if one was made. */
+  cleanup?: () => void;
+}
+
+function openAt(path: string, options: OpenDatabaseOptions): OpenedDatabase {
   let db: Database.Database;
   try {
     db = new Database(path, {
@@ -56,6 +95,12 @@ export function openDatabase(options: OpenDatabaseOptions): {
     db.close();
     throw fromSqliteError(error, `cannot use ${path}`);
   }
+}
+
+function cannotShareMemory(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const code = String(cause?.code ?? (error as { code?: unknown }).code);
+  return code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN';
 }
 
 function prepareFolder(dir: string, path: string, readonly: boolean): void {
@@ -92,8 +137,8 @@ function initialise(
   const tables = db
     .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")
     .get() as { n: number };
-  if (!options.readonly) setPragmas(db, options);
-
+  // Nothing is written (not even the WAL switch) before the file is
+  // known to be an empty new database or a Brigade store.
   if (appId === 0 && tables.n === 0 && !options.readonly) {
     if (!options.identity) {
       throw new StoreError(
@@ -102,6 +147,7 @@ function initialise(
       );
     }
     const identity = options.identity;
+    setPragmas(db, options);
     db.transaction(() =>
       createSchema(db, { ...identity, createdAt: options.now }),
     )();
@@ -118,7 +164,9 @@ function initialise(
       `${path} has schema ${version}; this Brigade reads up to ${SCHEMA_VERSION}`,
     );
   }
-  return checkIdentity(db, path, options.identity);
+  const identity = checkIdentity(db, path, options.identity);
+  if (!options.readonly) setPragmas(db, options);
+  return identity;
 }
 
 function setPragmas(db: Database.Database, options: OpenDatabaseOptions) {

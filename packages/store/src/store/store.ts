@@ -26,7 +26,7 @@ import { type VerifyReport, verifyDatabase } from '../journal/verify.ts';
 import { Outbox } from '../outbox/outbox.ts';
 import { migrateOutbox } from '../outbox/schema.ts';
 import { Claims, type ClaimWriter } from './claims.ts';
-import { StoreError } from './errors.ts';
+import { fromSqliteError, StoreError } from './errors.ts';
 import type {
   CreditNoteInput,
   EventInput,
@@ -80,6 +80,7 @@ export class Store implements JournalReplication {
   #claims: Claims;
   #recorder: Recorder;
   #closed = false;
+  #cleanup: (() => void) | undefined;
 
   /** Opens (or creates) a data folder; throws a `StoreError` if unusable. */
   static open(options: StoreOptions): Store {
@@ -103,12 +104,14 @@ export class Store implements JournalReplication {
     });
     if (!identity && (o.device ?? o.branch) !== undefined) {
       opened.db.close();
+      opened.cleanup?.();
       throw new StoreError(
         'store-device-mismatch',
         'give both device and branch, or neither',
       );
     }
     this.#db = opened.db;
+    this.#cleanup = opened.cleanup;
     this.dir = o.dir;
     this.device = opened.identity.device;
     this.branch = opened.identity.branch;
@@ -135,6 +138,7 @@ export class Store implements JournalReplication {
       );
     } catch (error) {
       this.#db.close();
+      this.#cleanup?.();
       throw error;
     }
     this.#log.info(
@@ -223,7 +227,11 @@ export class Store implements JournalReplication {
 
   /** Verifies every chain held; see {@link verifyDatabase}. */
   verify(anchors: Anchor[] = []): VerifyReport {
-    return verifyDatabase(this.#db, this.device, anchors);
+    try {
+      return verifyDatabase(this.#db, this.device, anchors);
+    } catch (error) {
+      throw fromSqliteError(error, 'cannot read the journal');
+    }
   }
 
   /** Stops background work and closes the database; idempotent. */
@@ -232,6 +240,7 @@ export class Store implements JournalReplication {
     this.#closed = true;
     this.#updateLog?.stop();
     this.#db.close();
+    this.#cleanup?.();
     this.#log.info({ device: this.device }, 'store closed');
   }
 
