@@ -3,8 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import * as Y from 'yjs';
+import { CONTROL_CHANNEL } from '../src/framing/channels.ts';
+import { FrameDecoder } from '../src/framing/decoder.ts';
+import { encodeFrame, type Frame } from '../src/framing/frame.ts';
+import { deriveBranchSecrets } from '../src/keys.ts';
 import type { LanProviderOptions } from '../src/options.ts';
 import { LanProvider } from '../src/provider.ts';
+import { CONTROL, decodeClose, encodeJson } from '../src/sync/messages.ts';
+import { dialTls } from '../src/transport/tls.ts';
 
 export const BRANCH = 'b1';
 
@@ -95,4 +101,58 @@ export function fullyConnected(list: { provider: LanProvider }[]): boolean {
 
 export function allSynced(list: { provider: LanProvider }[]): boolean {
   return list.every((d) => d.provider.syncState().state === 'synced');
+}
+
+/** A hand-driven peer speaking the wire protocol, for bad-input tests. */
+export interface RawPeer {
+  write(bytes: Uint8Array): void;
+  end(): void;
+  /** Frames received so far. */
+  frames: Frame[];
+  /** Resolves with the close code the provider sent (or null if none). */
+  closed: Promise<number | null>;
+  destroy(): void;
+}
+
+export async function rawPeer(
+  port: number,
+  key: Buffer,
+  device = 'raw-peer',
+): Promise<RawPeer> {
+  const { psk } = deriveBranchSecrets(key, BRANCH);
+  const link = await dialTls('127.0.0.1', port, psk, 2000);
+  const decoder = new FrameDecoder(64 * 1024 * 1024);
+  const frames: Frame[] = [];
+  let code: number | null = null;
+  link.tls.on('data', (chunk: Buffer) => {
+    for (const frame of decoder.push(chunk)) {
+      frames.push(frame);
+      if (frame.channel === CONTROL_CHANNEL && frame.type === CONTROL.CLOSE) {
+        code = decodeClose(frame.payload).code;
+      }
+    }
+  });
+  link.tls.on('error', () => {});
+  link.raw.on('error', () => {});
+  const closed = new Promise<number | null>((resolve) =>
+    link.tls.on('close', () => resolve(code)),
+  );
+  const hello = { protocol: 1, device, branch: BRANCH, role: 'test', port: 1 };
+  link.tls.write(
+    encodeFrame({
+      channel: CONTROL_CHANNEL,
+      type: CONTROL.HELLO,
+      payload: encodeJson(hello),
+    }),
+  );
+  return {
+    write: (bytes) => link.tls.write(bytes),
+    end: () => link.tls.end(),
+    frames,
+    closed,
+    destroy: () => {
+      link.tls.destroy();
+      link.raw.destroy();
+    },
+  };
 }
