@@ -189,7 +189,6 @@ test('reports pending counts, the oldest entry’s age and the oldest own sale',
   const { outbox, clock } = open();
   assert.equal(outbox.status(), {
     pending: 0,
-    pendingOwn: 0,
     oldestPendingAgeMs: null,
     oldestOwnSaleTs: null,
     deadLetters: 0,
@@ -212,7 +211,6 @@ test('reports pending counts, the oldest entry’s age and the oldest own sale',
 
   assert.equal(outbox.status(), {
     pending: 3,
-    pendingOwn: 2,
     oldestPendingAgeMs: 61_000,
     oldestOwnSaleTs: '2026-12-03T10:00:00.000Z',
     deadLetters: 0,

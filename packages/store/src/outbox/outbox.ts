@@ -43,9 +43,7 @@ export interface DeadLetter extends OutboxRecord {
 export interface OutboxStatus {
   /** Entries not yet acknowledged by the relay. */
   pending: number;
-  /** Of those, this device's own entries. */
-  pendingOwn: number;
-  /** Time since the oldest pending entry was queued, ms; null when none. */
+  /** Time since the first pending entry was queued, ms; null when none. */
   oldestPendingAgeMs: number | null;
   /**
    * `ts` of the oldest own sale or credit note not yet acknowledged, or
@@ -111,8 +109,9 @@ interface DeadRow extends RecordRow {
 
 interface StatusRow {
   pending: number;
-  pendingOwn: number | null;
   oldest: number | null;
+  oldestOwnSaleTs: string | null;
+  deadLetters: number;
 }
 
 const KINDS: ReadonlySet<string> = new Set(ENTRY_KINDS);
@@ -122,6 +121,17 @@ INSERT INTO outbox (key, device, seq, kind, ts, hash, origin, entry, enqueued_at
 SELECT @key, @device, @seq, @kind, @ts, @hash, @origin, @entry, @now
 WHERE NOT EXISTS (SELECT 1 FROM outbox_dead WHERE key = @key)
 ON CONFLICT (key) DO NOTHING`;
+
+// Each part reads an index: the count, the first pending row, and the
+// first pending own sale (own entries are queued in time order).
+const STATUS_SQL = `
+SELECT
+  (SELECT count(*) FROM outbox WHERE sent_at IS NULL) AS pending,
+  (SELECT enqueued_at FROM outbox WHERE sent_at IS NULL
+    ORDER BY id LIMIT 1) AS oldest,
+  (SELECT ts FROM outbox WHERE sent_at IS NULL AND origin = 'own'
+    AND kind IN ('sale', 'credit-note') ORDER BY id LIMIT 1) AS oldestOwnSaleTs,
+  (SELECT count(*) FROM outbox_dead) AS deadLetters`;
 
 const MOVE_TO_DEAD_SQL = `
 INSERT INTO outbox_dead (id, key, device, seq, kind, ts, hash, origin, entry,
@@ -148,8 +158,6 @@ export class Outbox {
   readonly #next: Statement<[string, number], RecordRow>;
   readonly #markSent: Statement<[number, string]>;
   readonly #status: Statement<[], StatusRow>;
-  readonly #oldestSale: Statement<[], { ts: string }>;
-  readonly #deadCount: Statement<[], { n: number }>;
   readonly #deadList: Statement<[number], DeadRow>;
   readonly #prune: Statement<[number]>;
   readonly #markSentAll: Transaction<(keys: string[]) => number>;
@@ -176,17 +184,7 @@ export class Outbox {
       `UPDATE outbox SET sent_at = ?, entry = NULL
        WHERE key = ? AND sent_at IS NULL`,
     );
-    this.#status = db.prepare(
-      `SELECT count(*) AS pending, sum(origin = 'own') AS pendingOwn,
-         min(enqueued_at) AS oldest
-       FROM outbox WHERE sent_at IS NULL`,
-    );
-    this.#oldestSale = db.prepare(
-      `SELECT min(ts) AS ts FROM outbox
-       WHERE sent_at IS NULL AND origin = 'own'
-         AND kind IN ('sale', 'credit-note')`,
-    );
-    this.#deadCount = db.prepare('SELECT count(*) AS n FROM outbox_dead');
+    this.#status = db.prepare(STATUS_SQL);
     this.#deadList = db.prepare(
       `SELECT id, key, origin, entry, enqueued_at, code, reason, dead_at
        FROM outbox_dead ORDER BY id LIMIT ?`,
@@ -301,11 +299,10 @@ export class Outbox {
     const row = this.#status.get()!;
     return {
       pending: row.pending,
-      pendingOwn: row.pendingOwn ?? 0,
       oldestPendingAgeMs:
         row.oldest === null ? null : Math.max(0, this.#now() - row.oldest),
-      oldestOwnSaleTs: this.#oldestSale.get()?.ts ?? null,
-      deadLetters: this.#deadCount.get()!.n,
+      oldestOwnSaleTs: row.oldestOwnSaleTs,
+      deadLetters: row.deadLetters,
     };
   }
 
