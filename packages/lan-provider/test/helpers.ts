@@ -64,6 +64,8 @@ export function sleep(ms: number): Promise<void> {
 export interface Device {
   provider: LanProvider;
   doc: Y.Doc;
+  /** The UDP port the devices of one `devices()` call share. */
+  discoveryPort: number;
 }
 
 /** `count` providers of one branch sharing a fresh discovery port. */
@@ -85,7 +87,7 @@ export async function devices(
       docs: { [`${BRANCH}/menu`]: doc },
       ...extra(i),
     });
-    return { provider, doc };
+    return { provider, doc, discoveryPort };
   });
 }
 
