@@ -1,5 +1,6 @@
-import { automergeFactory, workedExamples } from '@brigade/crdt-model/testing';
+import { automergeFactory, conformance } from '@brigade/crdt-model/testing';
 import { test } from 'uvu';
+import { scheduleOptions } from './schedule-options.ts';
 
-workedExamples(test, automergeFactory);
+conformance(test, automergeFactory, scheduleOptions());
 test.run();

@@ -1,5 +1,6 @@
-import { workedExamples, yjsFactory } from '@brigade/crdt-model/testing';
+import { conformance, yjsFactory } from '@brigade/crdt-model/testing';
 import { test } from 'uvu';
+import { scheduleOptions } from './schedule-options.ts';
 
-workedExamples(test, yjsFactory);
+conformance(test, yjsFactory, scheduleOptions());
 test.run();

@@ -6,7 +6,7 @@
  * @example
  * import { test } from 'uvu';
  * import { conformance, yjsFactory } from '@brigade/crdt-model/testing';
- * conformance(test, yjsFactory);
+ * conformance(test, yjsFactory, { count: 200 });
  * test.run();
  */
 import type { Test } from 'uvu';
@@ -17,6 +17,7 @@ import { orderExamples } from './examples-orders.ts';
 import { settlementExamples } from './examples-settlement.ts';
 import { totalsExamples } from './examples-totals.ts';
 import type { EngineFactory } from './factories.ts';
+import { randomSchedules, type ScheduleOptions } from './schedules.ts';
 
 export {
   automergeFactory,
@@ -31,7 +32,15 @@ export {
   singleDay,
 } from './harness.ts';
 export { pakistanMenu, saudiMenu, ukCafeMenu } from './menus.ts';
+export { type NetworkOptions, SimNetwork } from './network.ts';
 export { Prng } from './prng.ts';
+export { randomModifiers, randomOperation } from './random-ops.ts';
+export {
+  randomSchedules,
+  runSchedule,
+  type ScheduleOptions,
+  type ScheduleReport,
+} from './schedules.ts';
 
 /** Registers every worked example on `test` for one engine. */
 export function workedExamples(test: Test, factory: EngineFactory): void {
@@ -41,4 +50,17 @@ export function workedExamples(test: Test, factory: EngineFactory): void {
   totalsExamples(test, factory);
   errorExamples(test, factory);
   menuExamples(test, factory);
+}
+
+/**
+ * The whole conformance suite for one engine: every worked example, then
+ * `options.count` seeded random schedules (default 200).
+ */
+export function conformance(
+  test: Test,
+  factory: EngineFactory,
+  options: ScheduleOptions = {},
+): void {
+  workedExamples(test, factory);
+  randomSchedules(test, factory, options);
 }
