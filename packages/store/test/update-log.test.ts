@@ -10,6 +10,7 @@ import { buildSync } from 'esbuild';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as Y from 'yjs';
+import { prepareDocStatements } from '../src/docs/statements.ts';
 import {
   migrateUpdateLog,
   UpdateLog,
@@ -189,6 +190,33 @@ test('a compaction that fails midway leaves snapshot and tail as they were', () 
 
   assert.equal(log.size('d'), before);
   assert.equal(contents(fromUpdate(log.load('d'))), { a: 1, b: 2 });
+});
+
+test('skips writing a snapshot when another connection compacted first', () => {
+  const { log, dir } = openLog();
+  log.append('d', updateSetting('a', 1));
+  log.append('d', updateSetting('b', 2));
+
+  // A second connection reads the document, then the first compacts.
+  const other = openDb(dir).db;
+  const statements = prepareDocStatements(other);
+  const seen = statements.readStored('d');
+  log.compact('d');
+  log.append('d', updateSetting('c', 3));
+
+  const stale = Y.mergeUpdates(seen.tail.map((u) => u.data));
+  assert.not.ok(statements.writeSnapshot('d', stale, seen, Date.now()));
+  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1, b: 2, c: 3 });
+  assert.is(log.size('d')?.tailUpdates, 1);
+
+  // Or removed it and started it again.
+  log.append('e', updateSetting('a', 1));
+  const seenE = statements.readStored('e');
+  log.remove('e');
+  log.append('e', updateSetting('fresh', 1));
+  const staleE = Y.mergeUpdates(seenE.tail.map((u) => u.data));
+  assert.not.ok(statements.writeSnapshot('e', staleE, seenE, Date.now()));
+  assert.equal(contents(fromUpdate(log.load('e'))), { fresh: 1 });
 });
 
 test('reports failed background compaction and keeps the data', async () => {

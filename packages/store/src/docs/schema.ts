@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS doc_snapshot (
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS doc_update (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   data BLOB NOT NULL
 ) STRICT;
@@ -28,8 +28,8 @@ CREATE INDEX IF NOT EXISTS doc_update_by_name ON doc_update (name, id);
  *
  * `doc_snapshot.folded` counts every update ever folded into the snapshot;
  * compaction uses it to notice that another connection compacted first.
- * `doc_update.id` orders the tail: SQLite gives a new row an id above every
- * existing one, and compaction only deletes ids it has read.
+ * `doc_update.id` orders the tail and is never handed out twice
+ * (AUTOINCREMENT), so compaction deletes exactly the rows it has read.
  */
 export function migrateUpdateLog(db: Database): void {
   db.exec(DDL);

@@ -45,7 +45,7 @@ export interface DocStatements {
   /**
    * Writes the folded state of `seen` as the new snapshot and deletes the
    * tail rows it covers, or does nothing and returns false when another
-   * connection replaced the snapshot since `seen` was read.
+   * connection compacted or removed the document since `seen` was read.
    */
   writeSnapshot: Transaction<
     (name: string, state: Uint8Array, seen: Stored, now: number) => boolean
@@ -114,13 +114,16 @@ function prepareWriteSnapshot(
   const deleteThrough = db.prepare<[string, number]>(
     'DELETE FROM doc_update WHERE name = ? AND id <= ?',
   );
+  const hasRow = db.prepare<[number]>('SELECT 1 FROM doc_update WHERE id = ?');
   return db.transaction(
     (name: string, state: Uint8Array, seen: Stored, now: number) => {
-      // Another connection may have compacted since the tail was read.
+      // Another connection may have compacted or removed the document
+      // since the tail was read.
       const current = selectSnapshot.get(name);
       if (current?.folded !== seen.snapshot?.folded) return false;
-
       const lastId = seen.tail[seen.tail.length - 1]!.id;
+      if (!hasRow.get(lastId)) return false;
+
       const folded = (seen.snapshot?.folded ?? 0) + seen.tail.length;
       upsert.run(name, state, folded, now);
       deleteThrough.run(name, lastId);
