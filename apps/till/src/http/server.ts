@@ -19,8 +19,11 @@ import type { Router } from './router.ts';
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 1_000_000;
 
-/** Decides whether a request may proceed, from its token (or none). */
-export type Authorizer = (token: string | null) => boolean;
+/**
+ * Decides whether a request may proceed, from its token (or none) and its
+ * method (`GET` reads; anything else, and every upgrade, writes).
+ */
+export type Authorizer = (token: string | null, method: string) => boolean;
 
 /** Takes over a WebSocket upgrade for a `/sync/...` path. */
 export type UpgradeHandler = (
@@ -140,7 +143,7 @@ export class TillHttpServer {
   #checkToken(req: IncomingMessage, url: URL): void {
     const authorize = this.#options.authorize;
     if (!authorize) return;
-    if (authorize(tokenOf(req, url))) return;
+    if (authorize(tokenOf(req, url), req.method ?? 'GET')) return;
     throw new ApiError(401, 'unauthorized', 'a valid branch token is required');
   }
 }

@@ -1,0 +1,335 @@
+/**
+ * End-to-end harness: real `brigade` processes (`node bin/brigade.js`),
+ * real sockets, temp folders. Everything a test starts is registered with
+ * a {@link Cleanup} and killed and removed when the test ends, pass or
+ * fail.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const bin = fileURLToPath(
+  new URL('../../bin/brigade.js', import.meta.url),
+);
+const exec = promisify(execFile);
+
+/** Things to undo when a test ends, last registered first. */
+export class Cleanup {
+  #steps: (() => Promise<void> | void)[] = [];
+
+  add(step: () => Promise<void> | void): void {
+    this.#steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    const steps = this.#steps.reverse();
+    this.#steps = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch {
+        // Best effort: one failed step must not leave the others undone.
+      }
+    }
+  }
+}
+
+export function tempDir(cleanup: Cleanup): string {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A port that was free a moment ago (for flags that need a fixed one). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running `brigade` process whose JSON log lines can be awaited. */
+export class BrigadeProcess {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[] = [];
+  readonly output: string[] = [];
+  #waiters: {
+    match: (line: Record<string, unknown>) => boolean;
+    resolve: (line: Record<string, unknown>) => void;
+  }[] = [];
+  #exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, BRIGADE_LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#exited = new Promise((resolve) =>
+      this.child.once('exit', (code) => resolve(code)),
+    );
+    const reader = createInterface({ input: this.child.stdout! });
+    reader.on('line', (text) => this.#onLine(text));
+    this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
+  }
+
+  /** Resolves with the first log line (past or future) that matches. */
+  waitFor(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<Record<string, unknown>> {
+    const seen = this.lines.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(
+            `no matching log line within ${timeoutMs} ms; output:\n${this.output.join('').slice(-4000)}`,
+          ),
+        );
+      }, timeoutMs);
+      this.#waiters.push({
+        match,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
+      this.#exited.then(() => {
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `process exited before the line; output:\n${this.output.join('').slice(-4000)}`,
+          ),
+        );
+      });
+    });
+  }
+
+  /** Sends a signal and waits for the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill(signal);
+    }
+    return this.#exited;
+  }
+
+  get exited(): Promise<number | null> {
+    return this.#exited;
+  }
+
+  #onLine(text: string): void {
+    this.output.push(`${text}\n`);
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    this.lines.push(line);
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.match(line)) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  }
+}
+
+/** Runs `brigade <args>` to completion. */
+export async function brigade(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export interface RelayHandle {
+  proc: BrigadeProcess;
+  wsUrl: string;
+  httpUrl: string;
+  secret: string;
+  dataDir: string;
+}
+
+/** Starts `brigade relay` on a free port (or `port`) of loopback. */
+export async function startRelay(
+  cleanup: Cleanup,
+  options: { secret?: string; port?: number; dataDir?: string } = {},
+): Promise<RelayHandle> {
+  const secret = options.secret ?? randomSecret();
+  const dataDir = options.dataDir ?? tempDir(cleanup);
+  const port = options.port ?? (await freePort());
+  const proc = new BrigadeProcess(
+    ['relay', '--data', dataDir, '--port', String(port)],
+    { BRIGADE_RELAY_SECRET: secret },
+  );
+  cleanup.add(async () => {
+    await proc.stop('SIGKILL');
+  });
+  await proc.waitFor((l) => l.msg === 'relay listening');
+  return {
+    proc,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    secret,
+    dataDir,
+  };
+}
+
+/** A relay token for one device (`brigade token`). */
+export async function relayToken(
+  secret: string,
+  branch: string,
+  device: string,
+  role = 'till',
+): Promise<string> {
+  const result = await brigade(
+    [
+      'token',
+      '--org',
+      'e2e',
+      '--branch',
+      branch,
+      '--device',
+      device,
+      '--role',
+      role,
+    ],
+    { BRIGADE_RELAY_SECRET: secret },
+  );
+  if (result.code !== 0) throw new Error(`brigade token: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+export interface TillSpec {
+  branch: string;
+  device: string;
+  branchKey: string;
+  dataDir: string;
+  discoveryPort: number;
+  lanPort?: number;
+  relay?: { wsUrl: string; httpUrl: string; token: string };
+  menu?: string;
+  peers?: string[];
+  /** Defaults to the loopback broadcast address. */
+  broadcast?: string;
+}
+
+export interface TillHandle {
+  proc: BrigadeProcess;
+  url: string;
+  lanPort: number;
+  spec: TillSpec;
+  api: <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => Promise<{ status: number; body: T }>;
+}
+
+/** Starts `brigade till` and waits for its start-up line. */
+export async function startTill(
+  cleanup: Cleanup,
+  spec: TillSpec,
+): Promise<TillHandle> {
+  const lanPort = spec.lanPort ?? (await freePort());
+  const args = [
+    'till',
+    '--data',
+    spec.dataDir,
+    '--branch',
+    spec.branch,
+    '--device',
+    spec.device,
+    '--http-port',
+    '0',
+    '--lan-port',
+    String(lanPort),
+    '--discovery-port',
+    String(spec.discoveryPort),
+    '--broadcast',
+    spec.broadcast ?? '127.255.255.255',
+  ];
+  if (spec.menu) args.push('--menu', spec.menu);
+  for (const peer of spec.peers ?? []) args.push('--peer', peer);
+  const env: NodeJS.ProcessEnv = { BRIGADE_BRANCH_KEY: spec.branchKey };
+  if (spec.relay) {
+    args.push('--relay', spec.relay.wsUrl, '--relay-http', spec.relay.httpUrl);
+    env.BRIGADE_RELAY_TOKEN = spec.relay.token;
+  }
+  const proc = new BrigadeProcess(args, env);
+  cleanup.add(async () => {
+    await proc.stop('SIGKILL');
+  });
+  const line = await proc.waitFor((l) => l.event === 'listening');
+  const url = String(line.http);
+  return { proc, url, lanPort, spec, api: apiOf(url) };
+}
+
+export function apiOf(url: string): TillHandle['api'] {
+  return async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : {
+            body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function eventually<T>(
+  check: () =>
+    | Promise<T | undefined | null | false>
+    | T
+    | undefined
+    | null
+    | false,
+  what: string,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
