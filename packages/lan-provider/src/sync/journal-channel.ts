@@ -168,18 +168,21 @@ export class JournalChannel {
     if (!hub || !this.#heard) return;
     for (const [device, head] of Object.entries(hub.heads())) {
       if (device === this.#peerDevice) continue;
-      let held = this.#peerHeads[device] ?? 0;
-      while (held < head) {
-        const entries = hub.journal.entriesAfter(
+      for (;;) {
+        const held = this.#peerHeads[device] ?? 0;
+        if (held >= head) break;
+        const batch = hub.journal.entriesAfter(
           device,
           held,
           this.#options.batch,
         );
-        const last = entries.at(-1);
+        const last = batch.at(-1);
         if (!last) break;
-        this.#sendEntries(entries);
-        held = last.seq;
-        this.#peerHeads[device] = held;
+
+        // Recorded before sending: an answer handled while sending (a
+        // heads message) then starts from here, not from the old head.
+        this.#peerHeads[device] = last.seq;
+        this.#sendEntries(batch);
       }
     }
   }
