@@ -315,6 +315,37 @@ test('starts and stops idempotently, aborting what is in flight', async () => {
   assert.is(events.status.at(-1)?.state, 'stopped');
 });
 
+test('refuses options it cannot run with', () => {
+  const { outbox } = setup(async () => ({
+    stored: [],
+    duplicate: [],
+    refused: [],
+  }));
+  const deliver: Deliver = async () => ({
+    stored: [],
+    duplicate: [],
+    refused: [],
+  });
+  const bad: Partial<OutboxSenderOptions>[] = [
+    { batchSize: 0 },
+    { batchSize: 1.5 },
+    { pollMs: -5 },
+    { timeoutMs: Number.NaN },
+    { backoff: { initialMs: 0 } },
+    { backoff: { factor: 0.5 } },
+    { backoff: { jitter: 2 } },
+    { deliver: 'http://relay' as unknown as Deliver },
+  ];
+  for (const options of bad) {
+    try {
+      new OutboxSender({ outbox, deliver, ...options });
+      assert.unreachable(JSON.stringify(options));
+    } catch (error) {
+      assert.is((error as { code?: string }).code, 'ERR_OUTBOX_ARGUMENT');
+    }
+  }
+});
+
 test('polls for new entries while idle', async () => {
   const relay = memoryRelay();
   const { outbox, sender, clock } = setup(async (e) => relay.ingest(e), {

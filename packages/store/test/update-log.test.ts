@@ -294,6 +294,20 @@ test('refuses bad names and bad updates and stores nothing', () => {
   assert.equal(contents(fromUpdate(log.load('d'))), { a: 1 });
 });
 
+test('refuses compaction limits it cannot work with', () => {
+  const { db } = openDb();
+  for (const options of [
+    { compactAfterUpdates: 0 },
+    { compactAfterBytes: -1 },
+    { compactAfterUpdates: Number.NaN },
+  ]) {
+    assert.is(
+      errorCode(() => new UpdateLog(db, options)),
+      'ERR_DOC_OPTIONS',
+    );
+  }
+});
+
 test('names a document whose stored bytes do not decode', () => {
   const { log } = openLog({ validate: false });
   log.append('d', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]));

@@ -7,7 +7,8 @@ export const MAX_DOC_NAME_LENGTH = 512;
 export type UpdateLogErrorCode =
   | 'ERR_DOC_NAME'
   | 'ERR_DOC_UPDATE'
-  | 'ERR_DOC_CORRUPT';
+  | 'ERR_DOC_CORRUPT'
+  | 'ERR_DOC_OPTIONS';
 
 export class UpdateLogError extends Error {
   readonly code: UpdateLogErrorCode;

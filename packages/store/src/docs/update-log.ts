@@ -77,6 +77,13 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     };
     this.#validate = options.validate ?? UPDATE_LOG_DEFAULTS.validate;
     this.#gc = options.gc ?? UPDATE_LOG_DEFAULTS.gc;
+    for (const [name, limit] of Object.entries(this.#limits)) {
+      if (Number.isFinite(limit) && limit > 0) continue;
+      throw new UpdateLogError(
+        'ERR_DOC_OPTIONS',
+        `compaction limit on ${name} must be a positive number`,
+      );
+    }
 
     this.#sql = prepareDocStatements(db);
   }

@@ -42,6 +42,7 @@ import {
 } from './delivery.ts';
 import {
   type Outbox,
+  OutboxError,
   type OutboxRecord,
   type OutboxStatus,
   outboxKey,
@@ -92,6 +93,7 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
 
   constructor(options: OutboxSenderOptions) {
     super();
+    checkOptions(options);
     this.#outbox = options.outbox;
     this.#deliver = options.deliver;
     this.#batchSize = options.batchSize ?? SENDER_DEFAULTS.batchSize;
@@ -343,5 +345,32 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
       outbox: this.#outbox.status(),
       nextAttemptInMs,
     });
+  }
+}
+
+/** Throws `ERR_OUTBOX_ARGUMENT` for options a sender cannot run with. */
+function checkOptions(options: OutboxSenderOptions): void {
+  const { batchSize, pollMs, timeoutMs, backoff = {} } = options;
+  const positive = (value: number | undefined) =>
+    value === undefined || (Number.isFinite(value) && value > 0);
+  const problems = [
+    typeof options.deliver !== 'function' && 'deliver must be a function',
+    !options.outbox && 'outbox is missing',
+    batchSize !== undefined &&
+      !(Number.isSafeInteger(batchSize) && batchSize > 0) &&
+      'batchSize must be a positive integer',
+    !positive(pollMs) && 'pollMs must be positive',
+    !positive(timeoutMs) && 'timeoutMs must be positive',
+    !positive(backoff.initialMs) && 'backoff.initialMs must be positive',
+    !positive(backoff.maxMs) && 'backoff.maxMs must be positive',
+    backoff.factor !== undefined &&
+      !(backoff.factor >= 1) &&
+      'backoff.factor must be at least 1',
+    backoff.jitter !== undefined &&
+      !(backoff.jitter >= 0 && backoff.jitter <= 1) &&
+      'backoff.jitter must be between 0 and 1',
+  ].filter((problem) => typeof problem === 'string');
+  if (problems.length > 0) {
+    throw new OutboxError('ERR_OUTBOX_ARGUMENT', problems.join('; '));
   }
 }
