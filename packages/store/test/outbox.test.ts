@@ -123,6 +123,19 @@ test('leaves out the devices the sender holds back', () => {
   );
 });
 
+test('stops a batch before it passes the byte limit, but hands out one', () => {
+  const { outbox } = open();
+  for (let seq = 1; seq <= 4; seq++) {
+    outbox.enqueue(journalEntry('till-1', seq), 'own');
+  }
+  const size = JSON.stringify(journalEntry('till-1', 1)).length;
+  const keys = (maxBytes: number) =>
+    outbox.nextBatch(10, { maxBytes }).map((r) => r.key);
+  assert.equal(keys(size * 2 + 10), ['till-1:1', 'till-1:2']);
+  assert.equal(keys(1), ['till-1:1']);
+  assert.is(keys(size * 100).length, 4);
+});
+
 test('keeps a dead letter with its reason, out of the queue, in the status', () => {
   const { outbox, clock } = open();
   outbox.enqueue(journalEntry('till-1', 1), 'own');

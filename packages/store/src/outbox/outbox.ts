@@ -65,6 +65,11 @@ export interface OutboxOptions {
 export interface NextBatchOptions {
   /** Leave out these devices' entries (the sender holds them back). */
   skipDevices?: Iterable<string>;
+  /**
+   * Stop before the entries' JSON passes this many bytes (UTF-16 code
+   * units, near enough); the first entry is always included.
+   */
+  maxBytes?: number;
 }
 
 /** Stable codes of {@link OutboxError}. */
@@ -247,7 +252,13 @@ export class Outbox {
       throw argument('limit must be a positive integer');
     }
     const skip = JSON.stringify([...(options.skipDevices ?? [])]);
-    return this.#next.all(skip, limit).map(toRecord);
+    const rows = this.#next.all(skip, limit);
+    let bytes = 0;
+    const fits = rows.findIndex((row, i) => {
+      bytes += row.entry.length;
+      return i > 0 && bytes > (options.maxBytes ?? Number.POSITIVE_INFINITY);
+    });
+    return (fits === -1 ? rows : rows.slice(0, fits)).map(toRecord);
   }
 
   /** Marks entries acknowledged by the relay; returns how many were pending. */

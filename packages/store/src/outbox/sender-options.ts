@@ -14,8 +14,10 @@ export interface SenderClock {
 export interface OutboxSenderOptions {
   outbox: Outbox;
   deliver: Deliver;
-  /** Entries per batch. */
+  /** Entries per batch, at most. */
   batchSize?: number;
+  /** JSON bytes per batch, about; keep it under the relay's body limit. */
+  batchBytes?: number;
   /** Back-off after failed deliveries and for held devices. */
   backoff?: BackoffOptions;
   /**
@@ -35,6 +37,7 @@ export interface OutboxSenderOptions {
 /** The defaults of {@link OutboxSenderOptions}. */
 export const SENDER_DEFAULTS = {
   batchSize: 100,
+  batchBytes: 1024 * 1024,
   pollMs: 5000,
   timeoutMs: 30_000,
 } as const;

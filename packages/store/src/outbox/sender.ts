@@ -75,6 +75,7 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
   readonly #outbox: Outbox;
   readonly #deliver: Deliver;
   readonly #batchSize: number;
+  readonly #batchBytes: number;
   readonly #backoff: BackoffOptions;
   readonly #pollMs: number;
   readonly #timeoutMs: number;
@@ -97,6 +98,7 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
     this.#outbox = options.outbox;
     this.#deliver = options.deliver;
     this.#batchSize = options.batchSize ?? SENDER_DEFAULTS.batchSize;
+    this.#batchBytes = options.batchBytes ?? SENDER_DEFAULTS.batchBytes;
     this.#backoff = options.backoff ?? {};
     this.#pollMs = options.pollMs ?? SENDER_DEFAULTS.pollMs;
     this.#timeoutMs = options.timeoutMs ?? SENDER_DEFAULTS.timeoutMs;
@@ -167,6 +169,7 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
       for (;;) {
         const batch = this.#outbox.nextBatch(this.#batchSize, {
           skipDevices: this.#heldDevices(),
+          maxBytes: this.#batchBytes,
         });
         if (batch.length === 0) return this.#idle();
 
@@ -359,6 +362,7 @@ function checkOptions(options: OutboxSenderOptions): void {
     batchSize !== undefined &&
       !(Number.isSafeInteger(batchSize) && batchSize > 0) &&
       'batchSize must be a positive integer',
+    !positive(options.batchBytes) && 'batchBytes must be positive',
     !positive(pollMs) && 'pollMs must be positive',
     !positive(timeoutMs) && 'timeoutMs must be positive',
     !positive(backoff.initialMs) && 'backoff.initialMs must be positive',
