@@ -55,6 +55,9 @@ export interface DeliveryContext {
  * Sends one batch, in order, to the relay and resolves to its answer.
  * Rejects on a network error or a transient server error (such as HTTP
  * 5xx or 429); the sender then retries the whole batch after a back-off.
+ * A rejection is always retried, so an entry that can never be sent (HTTP
+ * 413 for a batch of one) must come back in `refused` with a final code,
+ * such as `too-large`, to reach the dead-letter table.
  */
 export type Deliver = (
   entries: JournalEntry[],
