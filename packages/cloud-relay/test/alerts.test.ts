@@ -169,7 +169,7 @@ test('records sales that reached the relay more than 24 hours late', async () =>
   assert.is(late.length, 1);
   assert.is(late[0].count, 2);
   assert.is(late[0].seq, 1);
-  assert.match(late[0].message, /after 29 h/);
+  assert.match(late[0].message, /up to 29 h after/);
 });
 
 test('refuses unknown or repeated alert parameters', async () => {

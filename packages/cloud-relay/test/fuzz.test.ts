@@ -5,6 +5,12 @@ import { type Harness, startApi } from './support/api.ts';
 import { batch, ChainBuilder } from './support/chain.ts';
 
 const RUNS = 150;
+
+/** `FUZZ_SEED=<n>` replays a failure that fast-check reported. */
+const seed =
+  process.env.FUZZ_SEED === undefined
+    ? {}
+    : { seed: Number(process.env.FUZZ_SEED) };
 let api: Harness;
 let till: string;
 let snapshot: string;
@@ -60,7 +66,7 @@ test('answers arbitrary JSON bodies without crashing or changing the journal', a
       assertAnswered(res.status, res.body);
       assert.is(stored(), snapshot);
     }),
-    { numRuns: RUNS },
+    { numRuns: RUNS, ...seed },
   );
 });
 
@@ -74,7 +80,7 @@ test('answers arbitrary text bodies without crashing or changing the journal', a
         assert.is(stored(), snapshot);
       },
     ),
-    { numRuns: RUNS },
+    { numRuns: RUNS, ...seed },
   );
 });
 
@@ -133,7 +139,7 @@ test('answers mutated copies of stored entries without changing the stored ones'
         assert.is(stored(), snapshot);
       },
     ),
-    { numRuns: RUNS },
+    { numRuns: RUNS, ...seed },
   );
 });
 

@@ -240,6 +240,19 @@ test('stores replicas of other devices that a till forwards', async () => {
   );
 });
 
+test('does not list a device whose only entries failed verification', async () => {
+  const chain = new ChainBuilder('till-7');
+  chain.sale(coffee);
+  const tampered = { ...chain.entries[0]!, user: 'mallory' };
+  const res = await post(batch([tampered]));
+  assert.is(res.body.refused[0].code, 'hash-mismatch');
+  const devices = await api.call('/v1/devices?branch=b1', { token: till });
+  assert.equal(
+    devices.body.devices.map((d: { device: string }) => d.device),
+    ['till-1'],
+  );
+});
+
 test('keeps chains of one device apart per branch and organisation', async () => {
   const b1 = new ChainBuilder('till-1', 'b1');
   const b2 = new ChainBuilder('till-1', 'b2');

@@ -94,7 +94,7 @@ const CASES: [unknown, string][] = [
   [saleWith((e) => (e.payload.extra = 1.5)), 'entries[0].payload.extra'],
   [
     saleWith((e) => (e.payload.extra = deep(20))),
-    `entries[0].payload.extra${'.v'.repeat(16)}`,
+    `entries[0].payload.extra${'.v'.repeat(15)}`,
   ],
   [saleWith((e) => delete e.payload.lines), 'entries[0].payload.lines'],
   [

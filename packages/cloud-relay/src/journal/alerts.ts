@@ -44,6 +44,8 @@ export interface AlertEvent {
   entryKind?: string;
   entryTs?: string;
   hash?: string;
+  /** How many events this records at once; default 1. */
+  count?: number;
   at: number;
 }
 
@@ -97,12 +99,12 @@ export class AlertStore {
   constructor(db: Database) {
     this.#upsert = db.prepare(`
       INSERT INTO journal_alerts (org, branch, device, kind, ref, seq,
-        expected_seq, code, message, entry_kind, entry_ts, hash,
+        expected_seq, code, message, entry_kind, entry_ts, hash, count,
         first_at, last_at)
       VALUES (@org, @branch, @device, @kind, @ref, @seq, @expectedSeq,
-        @code, @message, @entryKind, @entryTs, @hash, @at, @at)
+        @code, @message, @entryKind, @entryTs, @hash, @count, @at, @at)
       ON CONFLICT (org, branch, device, kind, ref) DO UPDATE SET
-        count = count + 1, last_at = excluded.last_at`);
+        count = count + excluded.count, last_at = excluded.last_at`);
     this.#list = db.prepare(`
       SELECT a.device, a.kind, a.seq, a.expected_seq, a.code, a.message,
         a.hash, a.count, a.first_at, a.last_at, d.last_seq
@@ -124,6 +126,7 @@ export class AlertStore {
       entryKind: null,
       entryTs: null,
       hash: null,
+      count: 1,
       ...event,
     });
   }

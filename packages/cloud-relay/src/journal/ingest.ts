@@ -15,10 +15,14 @@
  */
 
 import type { Logger } from '@brigade/log';
-import { canonicalize, checkNext, type JournalEntry } from '@brigade/store';
+import {
+  checkNext,
+  computeHashWithPayloadText,
+  type JournalEntry,
+} from '@brigade/store';
 import type { Database, Statement } from 'better-sqlite3';
 import { type AlertEvent, AlertStore, REPORTING_LIMIT_MS } from './alerts.ts';
-import type { JournalBatch } from './validate.ts';
+import type { CheckedEntry, JournalBatch } from './validate.ts';
 
 /** Names one entry of one device's chain. */
 export interface EntryRef {
@@ -64,6 +68,10 @@ interface DeviceRow {
 interface Chain {
   device: string;
   row: DeviceRow;
+  /** The device had a row before this batch. */
+  known: boolean;
+  /** An entry was refused beyond a gap: the device has more to send. */
+  awaited: boolean;
   tail: JournalEntry | null;
   /** Set once an entry is refused: nothing after it can be stored. */
   blocked: boolean;
@@ -142,33 +150,42 @@ export class JournalIngest {
     const chains = new Map<string, Chain>();
 
     // Sorting lets a batch that arrived out of order still link up.
-    const entries = [...batch.entries].sort(
-      (a, b) => compare(a.device, b.device) || a.seq - b.seq,
+    const checked = [...batch.entries].sort(
+      (a, b) =>
+        compare(a.entry.device, b.entry.device) || a.entry.seq - b.entry.seq,
     );
-    for (const entry of entries) {
+    for (const item of checked) {
+      const { entry } = item;
       let chain = chains.get(entry.device);
       if (!chain) {
         chain = this.#openChain(scope, entry.device);
         chains.set(entry.device, chain);
       }
-      this.#take(scope, chain, entry, receivedAt, result);
+      this.#take(scope, chain, item, receivedAt, result);
     }
 
     if (!chains.has(scope.sender)) {
       chains.set(scope.sender, this.#openChain(scope, scope.sender));
     }
     for (const chain of chains.values()) {
-      if (chain.device === scope.sender) applyPending(chain.row, batch);
+      const sender = chain.device === scope.sender;
+      if (sender) applyPending(chain.row, batch);
       this.#recordLate(scope, chain, receivedAt);
-      this.#saveChain(scope, chain, receivedAt);
+
+      // A device named only by entries that failed verification is not
+      // listed: bad input must not add rows (its alert is kept).
+      const keep =
+        sender || chain.known || chain.awaited || chain.row.last_seq > 0;
+      if (keep) this.#saveChain(scope, chain, receivedAt);
     }
     return result;
   }
 
   #openChain(scope: IngestScope, device: string): Chain {
-    const row = (this.#device.get(scope.org, scope.branch, device) as
+    const found = this.#device.get(scope.org, scope.branch, device) as
       | DeviceRow
-      | undefined) ?? {
+      | undefined;
+    const row = found ?? {
       last_seq: 0,
       last_hash: null,
       last_ts: null,
@@ -187,13 +204,21 @@ export class JournalIngest {
           ) as string)
         : null;
     const tail = body === null ? null : (JSON.parse(body) as JournalEntry);
-    return { device, row, tail, blocked: false, late: [] };
+    return {
+      device,
+      row,
+      known: found !== undefined,
+      awaited: false,
+      tail,
+      blocked: false,
+      late: [],
+    };
   }
 
   #take(
     scope: IngestScope,
     chain: Chain,
-    entry: JournalEntry,
+    { entry, payloadText }: CheckedEntry,
     receivedAt: number,
     result: IngestResult,
   ): void {
@@ -222,10 +247,18 @@ export class JournalIngest {
     }
 
     const expectedSeq = lastSeq + 1;
+    if (entry.seq > expectedSeq && !this.#selfConsistent(entry, payloadText)) {
+      this.#refuseFault(scope, chain, entry, receivedAt, result, {
+        code: 'hash-mismatch',
+        message: 'the entry does not hash to its own hash',
+      });
+      return;
+    }
     if (entry.seq > expectedSeq) {
       const reason = `expected seq ${expectedSeq} before seq ${entry.seq}`;
       result.refused.push({ ...ref, code: 'gap', reason, expectedSeq });
       noteUnreported(chain.row, entry);
+      chain.awaited = true;
 
       // Only the first entry past a stored tail opens a gap; entries after
       // one refused in this batch are refused because of it.
@@ -241,20 +274,9 @@ export class JournalIngest {
       return;
     }
 
-    // The payload was checked canonical-safe; serialise it once only.
-    const payloadText = canonicalize(entry.payload);
     const fault = checkNext(chain.tail, entry, { payloadText });
     if (fault) {
-      result.refused.push({ ...ref, code: fault.code, reason: fault.message });
-      noteUnreported(chain.row, entry);
-      this.#alert(
-        scope,
-        entry,
-        'verification-failed',
-        `${entry.seq}:${entry.hash}`,
-        { code: fault.code, message: fault.message, at: receivedAt },
-      );
-      chain.blocked = true;
+      this.#refuseFault(scope, chain, entry, receivedAt, result, fault);
       return;
     }
 
@@ -268,7 +290,7 @@ export class JournalIngest {
       entry.businessDate,
       entry.hash,
       receivedAt,
-      JSON.stringify(entry),
+      storedBody(entry, payloadText),
     );
     chain.tail = entry;
     chain.row.last_seq = entry.seq;
@@ -281,6 +303,41 @@ export class JournalIngest {
       chain.late.push(entry);
     }
     result.stored.push(ref);
+  }
+
+  /** Refuses an entry that failed verification and raises its alert. */
+  #refuseFault(
+    scope: IngestScope,
+    chain: Chain,
+    entry: JournalEntry,
+    receivedAt: number,
+    result: IngestResult,
+    fault: { code: string; message: string },
+  ): void {
+    result.refused.push({
+      device: entry.device,
+      seq: entry.seq,
+      code: fault.code,
+      reason: fault.message,
+    });
+    noteUnreported(chain.row, entry);
+    this.#alert(
+      scope,
+      entry,
+      'verification-failed',
+      `${entry.seq}:${entry.hash}`,
+      { code: fault.code, message: fault.message, at: receivedAt },
+    );
+    chain.blocked = true;
+  }
+
+  /**
+   * An entry beyond a gap cannot be linked yet, but its own hash can be
+   * checked, so that only genuine entries mark a device as awaited.
+   */
+  #selfConsistent(entry: JournalEntry, payloadText: string): boolean {
+    const { hash, ...rest } = entry;
+    return computeHashWithPayloadText(rest, payloadText) === hash;
   }
 
   #alert(
@@ -316,19 +373,27 @@ export class JournalIngest {
 
   /** One `reported-late` alert per device and business date. */
   #recordLate(scope: IngestScope, chain: Chain, receivedAt: number): void {
+    const byDate = new Map<string, JournalEntry[]>();
     for (const entry of chain.late) {
-      const hours = Math.floor((receivedAt - Date.parse(entry.ts)) / 3_600_000);
+      const list = byDate.get(entry.businessDate) ?? [];
+      list.push(entry);
+      byDate.set(entry.businessDate, list);
+    }
+    for (const [businessDate, entries] of byDate) {
+      const first = entries[0]!;
+      const hours = Math.floor((receivedAt - Date.parse(first.ts)) / 3_600_000);
       this.#alerts.record({
         org: scope.org,
         branch: scope.branch,
-        device: entry.device,
+        device: first.device,
         kind: 'reported-late',
-        ref: entry.businessDate,
-        seq: entry.seq,
+        ref: businessDate,
+        seq: first.seq,
         code: 'reported-late',
-        message: `${entry.kind} ${entry.docNo ?? entry.seq} of ${entry.ts} reached the relay after ${hours} h`,
-        entryKind: entry.kind,
-        entryTs: entry.ts,
+        message: `${entries.length} sales or credit notes of ${businessDate} from seq ${first.seq} reached the relay up to ${hours} h after they were made`,
+        entryKind: first.kind,
+        entryTs: first.ts,
+        count: entries.length,
         at: receivedAt,
       });
     }
@@ -369,6 +434,24 @@ function noteUnreported(row: DeviceRow, entry: JournalEntry): void {
 function applyPending(row: DeviceRow, batch: JournalBatch): void {
   row.pending_count = batch.pending?.count ?? null;
   row.pending_oldest_sale_ts = batch.pending?.oldestSaleTs ?? null;
+}
+
+/**
+ * The entry's JSON with the payload in its canonical text (sorted keys,
+ * NFC strings: how the till's store holds it too), so the payload, the
+ * bulk of an entry, is not serialised a second time.
+ */
+function storedBody(e: JournalEntry, payloadText: string): string {
+  const s = JSON.stringify;
+  const r = e.running;
+  return (
+    `{"device":${s(e.device)},"seq":${e.seq},"kind":${s(e.kind)}` +
+    `,"ts":${s(e.ts)},"businessDate":${s(e.businessDate)}` +
+    `,"user":${s(e.user)},"docNo":${s(e.docNo)},"payload":${payloadText}` +
+    `,"total":${e.total},"tax":${e.tax},"running":{"sales":${r.sales}` +
+    `,"credits":${r.credits},"net":${r.net}},"prevHash":${s(e.prevHash)}` +
+    `,"hash":${s(e.hash)}}`
+  );
 }
 
 function compare(a: string, b: string): number {

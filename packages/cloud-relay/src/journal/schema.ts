@@ -20,7 +20,10 @@ const MIGRATIONS: Migration[] = [
     sql: `
       -- Every acknowledged entry, exactly as the device sent it (body is
       -- the entry's JSON); the columns beside it serve lookups and reports.
+      -- A rowid table: bodies are about a kilobyte, too big to sit in a
+      -- WITHOUT ROWID b-tree (inserts were three times slower).
       CREATE TABLE journal_entries (
+        id INTEGER PRIMARY KEY,
         org TEXT NOT NULL,
         branch TEXT NOT NULL,
         device TEXT NOT NULL,
@@ -31,8 +34,8 @@ const MIGRATIONS: Migration[] = [
         hash TEXT NOT NULL,
         received_at INTEGER NOT NULL,
         body TEXT NOT NULL,
-        PRIMARY KEY (org, branch, device, seq)
-      ) WITHOUT ROWID;
+        UNIQUE (org, branch, device, seq)
+      );
       CREATE INDEX journal_entries_by_date
         ON journal_entries (org, branch, business_date);
 

@@ -6,6 +6,7 @@
  * job (`checkNext`).
  */
 import {
+  CanonicalError,
   DOCUMENT_KINDS,
   ENTRY_KINDS,
   type EntryKind,
@@ -13,6 +14,7 @@ import {
   parseDocNo,
 } from '@brigade/store';
 import { invalidField } from '../http/errors.ts';
+import { payloadText } from './payload-text.ts';
 import { checkInvoicePayload, INVOICE_KINDS } from './sale-payload.ts';
 
 /** Limits on what one batch may hold; the defaults are exported. */
@@ -39,11 +41,18 @@ export interface PendingReport {
   oldestSaleTs: string | null;
 }
 
+/** An entry that passed validation, with its payload's canonical text. */
+export interface CheckedEntry {
+  entry: JournalEntry;
+  /** `canonicalize(entry.payload)`: hashed and stored, computed once. */
+  payloadText: string;
+}
+
 /** A validated `POST /v1/journal` body. */
 export interface JournalBatch {
   /** Branch named in the body, if any (else the token's only branch). */
   branch?: string;
-  entries: JournalEntry[];
+  entries: CheckedEntry[];
   pending?: PendingReport;
 }
 
@@ -95,14 +104,20 @@ export function parseEntry(
   value: unknown,
   at: string,
   limits: BatchLimits = DEFAULT_BATCH_LIMITS,
-): JournalEntry {
+): CheckedEntry {
   const e = record(value, at);
   onlyKeys(e, ENTRY_FIELDS, at);
   const entryKind = kind(e.kind, `${at}.kind`);
   const total = amount(e.total, `${at}.total`);
   const tax = amount(e.tax, `${at}.tax`);
   if (tax > total) throw invalidField(`${at}.tax`, 'must not exceed total');
-  return {
+  const [body, payloadText] = payload(
+    e.payload,
+    entryKind,
+    `${at}.payload`,
+    limits,
+  );
+  const entry: JournalEntry = {
     device: id(e.device, `${at}.device`, limits),
     seq: positiveInt(e.seq, `${at}.seq`),
     kind: entryKind,
@@ -110,16 +125,17 @@ export function parseEntry(
     businessDate: date(e.businessDate, `${at}.businessDate`),
     user: text(e.user, `${at}.user`, limits),
     docNo: docNo(e.docNo, entryKind, `${at}.docNo`, limits),
-    payload: payload(e.payload, entryKind, `${at}.payload`, limits),
+    payload: body,
     total,
     tax,
     running: running(e.running, `${at}.running`),
     prevHash: hex64(e.prevHash, `${at}.prevHash`),
     hash: hex64(e.hash, `${at}.hash`),
   };
+  return { entry, payloadText };
 }
 
-function parseEntries(list: unknown[], limits: BatchLimits): JournalEntry[] {
+function parseEntries(list: unknown[], limits: BatchLimits): CheckedEntry[] {
   if (list.length === 0) throw invalidField('entries', 'must not be empty');
   if (list.length > limits.maxEntries) {
     throw invalidField(
@@ -288,35 +304,46 @@ function payload(
   entryKind: EntryKind,
   at: string,
   limits: BatchLimits,
-): JournalEntry['payload'] {
+): [JournalEntry['payload'], string] {
   const obj = record(value, at);
-  canonical(obj, at, limits.maxPayloadDepth);
+  const deep = tooDeep(obj, limits.maxPayloadDepth);
+  if (deep !== null) throw invalidField(`${at}${deep}`, 'is nested too deeply');
+  const text = canonicalText(obj, at);
   if (INVOICE_KINDS.has(entryKind)) checkInvoicePayload(obj, at);
-  return obj as JournalEntry['payload'];
+  return [obj as JournalEntry['payload'], text];
 }
 
-/** Refuses what canonical JSON cannot hold: fractions, huge numbers. */
-function canonical(value: unknown, at: string, depth: number): void {
-  if (depth < 0) throw invalidField(at, 'is nested too deeply');
-  if (value === null || typeof value === 'boolean') return;
-  if (typeof value === 'string') return;
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) {
-      throw invalidField(at, 'must be an integer (no fractions in a journal)');
-    }
-    return;
-  }
+/** The path below `value` that passes `depth`, or null; paths built lazily. */
+function tooDeep(value: unknown, depth: number): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth <= 0) return '';
   if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      canonical(v, `${at}[${i}]`, depth - 1);
-    });
-    return;
-  }
-  if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      canonical(v, `${at}.${k}`, depth - 1);
+    for (let i = 0; i < value.length; i++) {
+      const below = tooDeep(value[i], depth - 1);
+      if (below !== null) return `[${i}]${below}`;
     }
-    return;
+    return null;
   }
-  throw invalidField(at, 'is not a JSON value');
+  for (const key in value) {
+    const below = tooDeep((value as Record<string, unknown>)[key], depth - 1);
+    if (below !== null) return `.${key}${below}`;
+  }
+  return null;
+}
+
+/**
+ * The store's canonical text of a payload; what it refuses (fractions,
+ * integers past 2^53, keys equal after NFC) is a 400 naming the member.
+ */
+function canonicalText(payload: object, at: string): string {
+  try {
+    return payloadText(payload);
+  } catch (error) {
+    if (!(error instanceof CanonicalError)) throw error;
+    const match = /^\$(.*?): (.*)$/.exec(error.message);
+    throw invalidField(
+      `${at}${match?.[1] ?? ''}`,
+      `cannot be hashed: ${match?.[2] ?? error.message}`,
+    );
+  }
 }
