@@ -299,6 +299,7 @@ test('counts ingest results on the registry', async () => {
   assert.match(text, /brigade_ingest_entries_total\{result="duplicate"\} 1/);
   assert.match(text, /brigade_ingest_entries_total\{result="refused"\} 1/);
   assert.match(text, /brigade_ingest_refused_total\{code="gap"\} 1/);
+  assert.match(text, /brigade_journal_alerts_total\{kind="gap"\} 1/);
   assert.match(text, /brigade_ingest_batch_seconds_count 2/);
   assert.match(
     text,

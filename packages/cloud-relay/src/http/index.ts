@@ -84,12 +84,15 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
 export function createApiHandler(options: ApiOptions): ApiHandler {
   migrateJournal(options.db);
   const log = options.logger.child({ ns: 'api' });
+  const metrics = apiMetrics(options.registry);
   const ctx: routes.RouteContext = {
-    ingest: new JournalIngest(options.db, log),
+    ingest: new JournalIngest(options.db, log, (kind) =>
+      metrics.alerts.inc({ kind }),
+    ),
     queries: new JournalQueries(options.db),
     alerts: new AlertStore(options.db),
     reports: new SalesReports(options.db),
-    metrics: apiMetrics(options.registry),
+    metrics,
     log,
     limits: { ...DEFAULT_BATCH_LIMITS, ...options.limits },
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_API_OPTIONS.maxBodyBytes,

@@ -93,9 +93,17 @@ export class JournalIngest {
   readonly #entryBody: Statement;
   readonly #saveDevice: Statement;
 
-  constructor(db: Database, logger: Logger) {
+  readonly #onAlert: (kind: AlertEvent['kind']) => void;
+
+  /** `onAlert` hears of every alert recorded (for a metrics counter). */
+  constructor(
+    db: Database,
+    logger: Logger,
+    onAlert: (kind: AlertEvent['kind']) => void = () => {},
+  ) {
     this.#db = db;
     this.#log = logger;
+    this.#onAlert = onAlert;
     this.#alerts = new AlertStore(db);
     this.#insert = db.prepare(`
       INSERT INTO journal_entries (org, branch, device, seq, kind, ts,
@@ -359,6 +367,7 @@ export class JournalIngest {
       hash: entry.hash,
       ...detail,
     });
+    this.#onAlert(kind);
     this.#log.warn(
       {
         branch: scope.branch,
@@ -396,6 +405,7 @@ export class JournalIngest {
         count: entries.length,
         at: receivedAt,
       });
+      this.#onAlert('reported-late');
     }
   }
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@brigade/log';
+import { type Logger, silentLogger } from '@brigade/log';
 import Database from 'better-sqlite3';
 import { Registry } from 'prom-client';
 import { type Role, signToken } from '../../src/auth/token.ts';
@@ -55,6 +55,7 @@ export interface Answer {
 /** Starts the API on a fresh database; the clock starts at `start`. */
 export async function startApi(
   start = Date.parse('2026-03-01T12:00:00.000Z'),
+  logger: Logger = silentLogger,
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
   const db = new Database(join(dir, 'relay.db'));
@@ -64,7 +65,7 @@ export async function startApi(
   const api = createApiHandler({
     db,
     secret: SECRET,
-    logger: silentLogger,
+    logger,
     registry,
     now: () => clock.now,
   });
@@ -99,6 +100,25 @@ export async function startApi(
     call: (path, init = {}) => call(url, path, init),
     close: () => close(server, db, dir),
   };
+}
+
+/** A logger that keeps every line as JSON text, children included. */
+export function recordingLogger(lines: string[] = []): Logger & {
+  lines: string[];
+} {
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const write = (level: string) => (obj: object, msg?: string) => {
+      lines.push(JSON.stringify({ level, ...bindings, ...obj, msg }));
+    };
+    return {
+      child: (more) => make({ ...bindings, ...more }),
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+    };
+  };
+  return Object.assign(make({}), { lines });
 }
 
 async function call(url: string, path: string, init: CallInit) {

@@ -6,6 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '@brigade/log';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -48,13 +50,39 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A relay on a free port in `dir` (a fresh temp directory by default). */
+/** A relay on a free port with its data in `dir`. */
 export function testRelay(
   dir: string,
   limits: Partial<SyncLimits> = {},
+  logger?: Logger,
 ): Promise<Relay> {
-  return startRelay({ dataDir: dir, secret, port: 0, limits });
+  return startRelay({
+    dataDir: dir,
+    secret,
+    port: 0,
+    limits,
+    ...(logger ? { logger } : {}),
+  });
 }
+
+/** A JSON logger whose lines end up in `lines`, parsed. */
+export function captureLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) {
+        if (line.trim()) lines.push(JSON.parse(line));
+      }
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ name: 'test', level: 'debug', destination }),
+    lines,
+  };
+}
+
+export type LogLine = Record<string, unknown> & { msg?: string };
 
 /** A stock y-websocket provider, exactly as an application would use it. */
 export function provider(
