@@ -3,55 +3,164 @@
  * engine and serves the local API, and stops all of it cleanly.
  *
  * @example
- * const till = await Till.start(options, { logger });
- * console.log(till.httpUrl);
+ * const till = await Till.start(options, { logger, menu: demoMenu });
+ * console.log(till.httpUrl); // http://127.0.0.1:8080
  * await till.stop();
  */
+import type { Menu } from '@brigade/crdt-model';
 import { type Logger, silentLogger } from '@brigade/log';
+import { Store } from '@brigade/store';
+import { registerRoutes } from './api/routes.ts';
 import type { TillOptions } from './cli/options.ts';
+import { localBusinessDate } from './core/business-date.ts';
+import { TillDocuments } from './core/documents.ts';
+import { Fiscal } from './core/fiscal.ts';
+import { ResolvedClaims } from './core/resolved-claims.ts';
+import { TillCore } from './core/till-core.ts';
+import { BranchAuth } from './http/branch-auth.ts';
 import { EventStream } from './http/event-stream.ts';
 import { Router } from './http/router.ts';
 import { TillHttpServer } from './http/server.ts';
+import { LocalSyncEndpoint } from './sync/local-sync-endpoint.ts';
 import { syncStateOf, type TillStatus, zatcaStatusOf } from './sync/status.ts';
+import { SyncEngine } from './sync/sync-engine.ts';
 
 export interface TillDeps {
   logger?: Logger;
+  /** A checked menu to write into the menu document (`--menu`). */
+  menu?: Menu | null;
+  /** The business date; default today on this machine's clock. */
+  businessDate?: string;
 }
+
+/** How often the status is refreshed for the event stream (ages move). */
+export const STATUS_REFRESH_MS = 1_000;
 
 export class Till {
   readonly options: TillOptions;
+  readonly store: Store;
+  readonly docs: TillDocuments;
+  readonly core: TillCore;
+  readonly fiscal: Fiscal;
+  readonly sync: SyncEngine;
   #log: Logger;
   #http: TillHttpServer;
+  #localSync: LocalSyncEndpoint;
   #events = new EventStream('status');
   #httpUrl = '';
-  #stopped = false;
+  #statusTimer: NodeJS.Timeout | undefined;
+  #statusSoon: NodeJS.Timeout | undefined;
+  #unsubscribe: () => void = () => {};
+  #stopping: Promise<void> | null = null;
 
-  private constructor(options: TillOptions, deps: TillDeps) {
+  private constructor(options: TillOptions, deps: TillDeps, store: Store) {
     this.options = options;
+    this.store = store;
     this.#log = (deps.logger ?? silentLogger).child({ ns: 'till' });
+    const device = options.device;
+    this.docs = new TillDocuments(
+      store,
+      device,
+      deps.businessDate ?? localBusinessDate(),
+    );
+    if (deps.menu) this.docs.menu.write(deps.menu);
+    const resolved = new ResolvedClaims(this.docs.dayDoc);
+    const journalled = () => this.sync.journalChanged();
+    this.core = new TillCore(store, this.docs, resolved, journalled);
+    this.fiscal = new Fiscal(
+      store,
+      this.docs,
+      resolved,
+      { name: options.branch, vatNumber: '' },
+      journalled,
+    );
+    this.sync = new SyncEngine({
+      store,
+      device,
+      branch: options.branch,
+      branchKey: options.branchKey,
+      docs: {
+        [this.docs.menuName]: this.docs.menuDoc,
+        [this.docs.dayName]: this.docs.dayDoc,
+      },
+      lan: {
+        port: options.lanPort,
+        discoveryPort: options.discoveryPort,
+        broadcast: options.broadcast,
+        peers: options.peers,
+      },
+      relay: options.relay,
+      logger: this.#log,
+    });
+
+    const auth = new BranchAuth(
+      options.branchKey,
+      options.branch,
+      options.httpHost,
+    );
+    this.#localSync = new LocalSyncEndpoint({
+      branch: options.branch,
+      docs: { open: (name) => this.docs.get(name)! },
+      serves: (name) => this.docs.get(name) !== undefined,
+      accessOf: (req, url) => auth.accessOf(tokenOf(req, url)) ?? 'read',
+      logger: this.#log,
+    });
     const router = new Router();
-    router.on('GET', '/api/status', () => ({
-      status: 200,
-      body: this.status(),
-    }));
+    registerRoutes(router, {
+      core: this.core,
+      fiscal: this.fiscal,
+      status: () => this.status(),
+      device,
+    });
     this.#http = new TillHttpServer({
       host: options.httpHost,
       port: options.httpPort,
       router,
       events: this.#events,
+      onSyncUpgrade: this.#localSync.upgrade,
+      ...(auth.required
+        ? {
+            authorize: (token: string | null, method: string) => {
+              const access = auth.accessOf(token);
+              return method === 'GET' ? access !== null : access === 'write';
+            },
+          }
+        : {}),
       logger: this.#log,
     });
   }
 
-  /** Opens everything and starts serving. */
+  /**
+   * Opens the store (creating it on first start), loads the documents,
+   * writes any claim a crash left out, starts syncing and serving.
+   */
   static async start(options: TillOptions, deps: TillDeps = {}): Promise<Till> {
-    const till = new Till(options, deps);
-    const address = await till.#http.start();
-    const host =
-      address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    till.#httpUrl = `http://${host}:${address.port}`;
-    till.#events.publish(till.status());
-    return till;
+    const store = Store.open({
+      dir: options.dataDir,
+      device: options.device,
+      branch: options.branch,
+      logger: deps.logger ?? silentLogger,
+    });
+    let till: Till | undefined;
+    try {
+      store.updateLog.start();
+      till = new Till(options, deps, store);
+      const reconciled = till.fiscal.reconcile();
+      if (reconciled > 0) {
+        till.#log.info({ reconciled }, 'settlement claims written at start-up');
+      }
+      await till.sync.start();
+      const address = await till.#http.start();
+      const host =
+        address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      till.#httpUrl = `http://${host}:${address.port}`;
+      till.#watchStatus();
+      return till;
+    } catch (error) {
+      if (till) await till.stop();
+      else store.close();
+      throw error;
+    }
   }
 
   /** Base URL of the local API, for example `http://127.0.0.1:8080`. */
@@ -59,33 +168,86 @@ export class Till {
     return this.#httpUrl;
   }
 
+  /** The TCP port of the LAN listener. */
+  get lanPort(): number {
+    return this.sync.lan.port;
+  }
+
   status(): TillStatus {
-    const relay = {
-      state: 'disabled' as const,
-      docsSynced: 0,
-      docs: 0,
-      journalReachable: false,
-      lastError: null,
-    };
-    const outbox = { pending: 0, oldestPendingAgeMs: null, deadLetters: 0 };
+    const sync = this.sync.snapshot();
+    const oldest = sync.oldestUnreportedSaleTs;
     return {
       device: this.options.device,
       branch: this.options.branch,
-      businessDate: new Date().toISOString().slice(0, 10),
-      state: syncStateOf(relay, outbox, 0),
-      peers: [],
-      relay,
-      outbox,
-      conflicts: 0,
-      zatca: zatcaStatusOf(null, Date.now()),
+      businessDate: this.docs.businessDate,
+      state: syncStateOf(sync.relay, sync.outbox, sync.peers.length),
+      peers: sync.peers,
+      relay: sync.relay,
+      outbox: sync.outbox,
+      conflicts: this.core.conflicts().length,
+      zatca: zatcaStatusOf(oldest ? Date.parse(oldest) : null, Date.now()),
     };
   }
 
-  /** Stops serving and syncing, flushes and closes the store; idempotent. */
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    await this.#http.stop();
+  /**
+   * Stops serving and syncing (one last outbox push), unbinds the
+   * documents and closes the store; idempotent.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    clearInterval(this.#statusTimer);
+    clearTimeout(this.#statusSoon);
+    this.#unsubscribe();
+    const steps: [string, () => Promise<void> | void][] = [
+      ['http', () => this.#http.stop()],
+      ['local sync', () => this.#localSync.stop()],
+      ['sync', () => this.sync.stop()],
+      ['documents', () => this.docs.close()],
+      ['store', () => this.store.close()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#log.error({ step: name, err: String(error) }, 'stop step failed');
+      }
+    }
     this.#log.info({}, 'till stopped');
   }
+
+  /** Publishes the status on changes (coalesced) and every second. */
+  #watchStatus(): void {
+    const soon = () => {
+      if (this.#statusSoon) return;
+      this.#statusSoon = setTimeout(() => {
+        this.#statusSoon = undefined;
+        this.#publish();
+      }, 50);
+    };
+    this.sync.on('change', soon);
+    this.#unsubscribe = this.docs.day.onChange(soon);
+    this.#statusTimer = setInterval(() => this.#publish(), STATUS_REFRESH_MS);
+    this.#publish();
+  }
+
+  #publish(): void {
+    try {
+      this.#events.publish(this.status());
+    } catch (error) {
+      this.#log.warn({ err: String(error) }, 'status not published');
+    }
+  }
+}
+
+function tokenOf(
+  req: { headers: { authorization?: string | undefined } },
+  url: URL,
+): string | null {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  return url.searchParams.get('token');
 }

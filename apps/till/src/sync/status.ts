@@ -26,7 +26,12 @@ export type RelayState =
 
 export interface PeerStatus {
   device: string;
-  address?: string;
+  /** `till`, `kds`, `tablet`: what the peer said it is. */
+  role: string;
+  /** `host:port` of the peer's LAN listener. */
+  address: string;
+  /** `synced`, or `syncing` while an exchange with it is under way. */
+  state: 'synced' | 'syncing';
 }
 
 export interface RelayStatus {
