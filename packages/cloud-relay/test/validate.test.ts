@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { isCalendarDate } from '../src/journal/validate.ts';
 import { type Harness, startApi } from './support/api.ts';
 import { ChainBuilder } from './support/chain.ts';
 
@@ -85,6 +86,10 @@ const CASES: [unknown, string][] = [
   [saleWith((e) => (e.ts = '2026-03-01T09:00:01.000+03:00')), 'entries[0].ts'],
   [saleWith((e) => (e.businessDate = '2026-13-01')), 'entries[0].businessDate'],
   [saleWith((e) => (e.businessDate = '20260301')), 'entries[0].businessDate'],
+  [saleWith((e) => (e.businessDate = '2026-02-29')), 'entries[0].businessDate'],
+  [saleWith((e) => (e.ts = '2026-03-01T24:00:00.000Z')), 'entries[0].ts'],
+  [saleWith((e) => (e.ts = '2026-03-01T09:60:00.000Z')), 'entries[0].ts'],
+  [saleWith((e) => (e.ts = '2026-03-01T09:00:60.000Z')), 'entries[0].ts'],
   [saleWith((e) => (e.user = 5)), 'entries[0].user'],
   [saleWith((e) => (e.user = 'u'.repeat(129))), 'entries[0].user'],
   [saleWith((e) => (e.docNo = null)), 'entries[0].docNo'],
@@ -164,6 +169,15 @@ test('refuses every malformed field with a 400 naming it, storing nothing', asyn
     assert.is(res.body.error.code, 'invalid-field', label);
   }
   assert.is(storedCount(), 0);
+});
+
+test('knows real calendar days, leap days included', () => {
+  assert.ok(isCalendarDate('2028-02-29'));
+  assert.ok(isCalendarDate('2026-12-31'));
+  assert.not.ok(isCalendarDate('2026-02-29'));
+  assert.not.ok(isCalendarDate('2026-04-31'));
+  assert.not.ok(isCalendarDate('2026-00-10'));
+  assert.not.ok(isCalendarDate('2026-01-00'));
 });
 
 test('refuses text that is not JSON', async () => {

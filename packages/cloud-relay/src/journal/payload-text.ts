@@ -13,7 +13,11 @@
  */
 import { canonicalize } from '@brigade/store';
 
-/** `canonicalize(payload)`, via `JSON.stringify` when that is identical. */
+/**
+ * `canonicalize(payload)`, via `JSON.stringify` when that is identical.
+ * Ingest calls {@link isCanonicalShaped} itself, to refuse too deep a
+ * payload in the same walk.
+ */
 export function payloadText(payload: object): string {
   return isCanonicalShaped(payload)
     ? JSON.stringify(payload)
@@ -27,9 +31,10 @@ const ASCII = /^[\u0000-\u007f]*$/;
  * True when `JSON.stringify(value)` equals `canonicalize(value)`: only
  * null, booleans, safe integers, NFC strings, arrays and plain objects
  * whose own keys (in the order `JSON.stringify` visits them) are NFC and
- * strictly ascending by UTF-16 code units.
+ * strictly ascending by UTF-16 code units. Arrays and objects nested
+ * deeper than `depth` also answer false.
  */
-export function isCanonicalShaped(value: unknown): boolean {
+export function isCanonicalShaped(value: unknown, depth = 64): boolean {
   if (value === null) return true;
   switch (typeof value) {
     case 'boolean':
@@ -39,15 +44,16 @@ export function isCanonicalShaped(value: unknown): boolean {
     case 'string':
       return isNfc(value);
     case 'object':
+      if (depth <= 0) return false;
       return Array.isArray(value)
-        ? value.every(isCanonicalShaped)
-        : isCanonicalObject(value as object);
+        ? value.every((item) => isCanonicalShaped(item, depth - 1))
+        : isCanonicalObject(value as object, depth);
     default:
       return false;
   }
 }
 
-function isCanonicalObject(object: object): boolean {
+function isCanonicalObject(object: object, depth: number): boolean {
   const proto = Object.getPrototypeOf(object);
   if (proto !== Object.prototype && proto !== null) return false;
   let previous: string | undefined;
@@ -55,7 +61,7 @@ function isCanonicalObject(object: object): boolean {
     if (previous !== undefined && !(previous < key)) return false;
     if (!isNfc(key)) return false;
     const member = (object as Record<string, unknown>)[key];
-    if (!isCanonicalShaped(member)) return false;
+    if (!isCanonicalShaped(member, depth - 1)) return false;
     previous = key;
   }
   return true;

@@ -7,6 +7,7 @@
  */
 import {
   CanonicalError,
+  canonicalize,
   DOCUMENT_KINDS,
   ENTRY_KINDS,
   type EntryKind,
@@ -14,7 +15,7 @@ import {
   parseDocNo,
 } from '@brigade/store';
 import { invalidField } from '../http/errors.ts';
-import { payloadText } from './payload-text.ts';
+import { isCanonicalShaped } from './payload-text.ts';
 import { checkInvoicePayload, INVOICE_KINDS } from './sale-payload.ts';
 
 /** Limits on what one batch may hold; the defaults are exported. */
@@ -257,8 +258,10 @@ function timestamp(value: unknown, at: string): string {
   const ok =
     typeof value === 'string' &&
     TS.test(value) &&
-    !Number.isNaN(Date.parse(value)) &&
-    new Date(value).toISOString() === value;
+    isCalendarDate(value.slice(0, 10)) &&
+    value.slice(11, 13) < '24' &&
+    value.slice(14, 16) < '60' &&
+    value.slice(17, 19) < '60';
   if (!ok) {
     throw invalidField(at, 'must be UTC like 2026-01-31T12:00:00.000Z');
   }
@@ -275,11 +278,13 @@ function date(value: unknown, at: string): string {
 /** True for a real `YYYY-MM-DD` day (no 31 February). */
 export function isCalendarDate(value: string): boolean {
   if (!DATE.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00.000Z`);
-  return (
-    !Number.isNaN(parsed.getTime()) &&
-    parsed.toISOString().slice(0, 10) === value
-  );
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+
+  // Day 0 of the next month is the last day of this one (UTC, no clock).
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function hex64(value: unknown, at: string): string {
@@ -306,9 +311,11 @@ function payload(
   limits: BatchLimits,
 ): [JournalEntry['payload'], string] {
   const obj = record(value, at);
-  const deep = tooDeep(obj, limits.maxPayloadDepth);
-  if (deep !== null) throw invalidField(`${at}${deep}`, 'is nested too deeply');
-  const text = canonicalText(obj, at);
+
+  // The usual payload, already canonical and shallow, is walked once.
+  const text = isCanonicalShaped(obj, limits.maxPayloadDepth)
+    ? JSON.stringify(obj)
+    : slowCanonicalText(obj, at, limits);
   if (INVOICE_KINDS.has(entryKind)) checkInvoicePayload(obj, at);
   return [obj as JournalEntry['payload'], text];
 }
@@ -332,12 +339,19 @@ function tooDeep(value: unknown, depth: number): string | null {
 }
 
 /**
- * The store's canonical text of a payload; what it refuses (fractions,
- * integers past 2^53, keys equal after NFC) is a 400 naming the member.
+ * The store's canonical text of a payload; what it refuses (nesting past
+ * the limit, fractions, integers past 2^53, keys equal after NFC) is a
+ * 400 naming the member.
  */
-function canonicalText(payload: object, at: string): string {
+function slowCanonicalText(
+  payload: object,
+  at: string,
+  limits: BatchLimits,
+): string {
+  const deep = tooDeep(payload, limits.maxPayloadDepth);
+  if (deep !== null) throw invalidField(`${at}${deep}`, 'is nested too deeply');
   try {
-    return payloadText(payload);
+    return canonicalize(payload);
   } catch (error) {
     if (!(error instanceof CanonicalError)) throw error;
     const match = /^\$(.*?): (.*)$/.exec(error.message);
