@@ -333,3 +333,37 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Opens an order with one burger on `till` and settles it by card. */
+export async function sellOne(till: TillHandle, table: string) {
+  const order = await till.api('POST', '/api/orders', { table });
+  if (order.status !== 201) throw new Error(JSON.stringify(order.body));
+  const id = String(order.body.id);
+  const line = await till.api('POST', `/api/orders/${id}/lines`, {
+    itemId: 'burger',
+    modifiers: ['medium'],
+  });
+  if (line.status !== 201) throw new Error(JSON.stringify(line.body));
+  const settled = await till.api('POST', `/api/orders/${id}/settle`, {
+    payments: [{ method: 'card', amount: 1650 }],
+  });
+  if (settled.status !== 201) throw new Error(JSON.stringify(settled.body));
+  return settled.body as { docNo: string; seq: number; hash: string };
+}
+
+/** The till's status once it counts `n` LAN peers. */
+export function peersOf(till: TillHandle, n: number, timeoutMs = 20_000) {
+  return eventually(
+    async () => {
+      const { body } = await till.api('GET', '/api/status');
+      return (body.peers as unknown[]).length === n ? body : null;
+    },
+    `${till.spec.device} to have ${n} peer(s)`,
+    timeoutMs,
+  );
+}
+
+/** A random port for UDP discovery, so parallel suites do not hear each other. */
+export function discoveryPort(): number {
+  return 20_000 + Math.floor(Math.random() * 30_000);
+}
