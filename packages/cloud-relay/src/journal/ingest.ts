@@ -77,6 +77,8 @@ interface Chain {
   blocked: boolean;
   /** Sales of this batch received more than 24 h after they were made. */
   late: JournalEntry[];
+  /** A sale with a `ts` before this (ISO text) reached the relay late. */
+  lateBefore: string;
 }
 
 /** Sales and credit notes: the documents a tax authority must receive. */
@@ -166,14 +168,17 @@ export class JournalIngest {
       const { entry } = item;
       let chain = chains.get(entry.device);
       if (!chain) {
-        chain = this.#openChain(scope, entry.device);
+        chain = this.#openChain(scope, entry.device, receivedAt);
         chains.set(entry.device, chain);
       }
       this.#take(scope, chain, item, receivedAt, result);
     }
 
     if (!chains.has(scope.sender)) {
-      chains.set(scope.sender, this.#openChain(scope, scope.sender));
+      chains.set(
+        scope.sender,
+        this.#openChain(scope, scope.sender, receivedAt),
+      );
     }
     for (const chain of chains.values()) {
       const sender = chain.device === scope.sender;
@@ -189,7 +194,7 @@ export class JournalIngest {
     return result;
   }
 
-  #openChain(scope: IngestScope, device: string): Chain {
+  #openChain(scope: IngestScope, device: string, receivedAt: number): Chain {
     const found = this.#device.get(scope.org, scope.branch, device) as
       | DeviceRow
       | undefined;
@@ -220,6 +225,7 @@ export class JournalIngest {
       tail,
       blocked: false,
       late: [],
+      lateBefore: new Date(receivedAt - REPORTING_LIMIT_MS).toISOString(),
     };
   }
 
@@ -304,10 +310,7 @@ export class JournalIngest {
     chain.row.last_seq = entry.seq;
     chain.row.last_hash = entry.hash;
     chain.row.last_ts = entry.ts;
-    if (
-      REPORTABLE.has(entry.kind) &&
-      receivedAt - Date.parse(entry.ts) > REPORTING_LIMIT_MS
-    ) {
+    if (REPORTABLE.has(entry.kind) && entry.ts < chain.lateBefore) {
       chain.late.push(entry);
     }
     result.stored.push(ref);
