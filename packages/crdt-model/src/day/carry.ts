@@ -1,10 +1,16 @@
-import type { JsonObject } from '../engine/engine.ts';
 import type { OrderId } from '../ids.ts';
 import { ticketState } from '../views/kds.ts';
 import { firedOf, linesOf, qtyOf } from '../views/order-lines.ts';
 import { statusOf } from '../views/order-view.ts';
 import type { DaySnapshot } from './day-state.ts';
-import { lineFields, T } from './records.ts';
+import {
+  lineFields,
+  ORDER,
+  orderFields,
+  T,
+  TICKET,
+  ticketFields,
+} from './records.ts';
 import type { ServiceDay } from './service-day.ts';
 
 /**
@@ -41,15 +47,11 @@ export function carryOrders(
           t.items.some((i) => carriedLines.has(i.lineId)),
       );
 
-      tx.create(T.orders, order.id, {
-        table: order.table,
-        guests: order.guests,
-        openedBy: order.openedBy,
-        openedAt: order.openedAt,
-        carriedFrom: from.date ?? null,
-        discount: order.discount as JsonObject | null,
-        serviceCharge: order.serviceCharge as JsonObject | null,
-      } as JsonObject);
+      tx.create(
+        T.orders,
+        order.id,
+        orderFields({ ...order, carriedFrom: from.date ?? null }),
+      );
       for (const line of lines) {
         const onCarriedTickets = tickets
           .flatMap((t) => t.items)
@@ -67,18 +69,17 @@ export function carryOrders(
         );
       }
       for (const ticket of tickets) {
-        tx.create(T.tickets, ticket.id, {
-          orderId: order.id,
-          table: ticket.table,
-          station: ticket.station,
-          items: ticket.items
-            .filter((i) => carriedLines.has(i.lineId))
-            .map((i) => [i.lineId, i.qty]),
-          sentBy: ticket.sentBy,
-          sentAt: ticket.sentAt,
-        });
+        tx.create(
+          T.tickets,
+          ticket.id,
+          ticketFields({
+            ...ticket,
+            orderId: order.id,
+            items: ticket.items.filter((i) => carriedLines.has(i.lineId)),
+          }),
+        );
         for (const mark of ticket.marks) {
-          tx.addToSet(T.tickets, ticket.id, 'status', mark);
+          tx.addToSet(T.tickets, ticket.id, TICKET.status, mark);
         }
       }
     }
@@ -86,7 +87,7 @@ export function carryOrders(
 
   from.write((tx) => {
     for (const order of open) {
-      tx.set(T.orders, order.id, 'carriedTo', next.date ?? null);
+      tx.set(T.orders, order.id, ORDER.carriedTo, next.date ?? null);
     }
   });
   return open.map((o) => o.id);

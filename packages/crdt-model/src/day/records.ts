@@ -117,6 +117,68 @@ export interface Claim {
   at: number;
 }
 
+/**
+ * Stored field names. A busy day holds tens of thousands of records, and
+ * Yjs writes every field name into every record it encodes, so the names
+ * are one or two letters. New fields (issue 7: stock, customers) take new
+ * names here; decoders treat a missing field as its default.
+ */
+export const ORDER = {
+  table: 't',
+  guests: 'g',
+  openedBy: 'by',
+  openedAt: 'at',
+  discount: 'd',
+  serviceCharge: 'sc',
+  mergedInto: 'm',
+  carriedTo: 'ct',
+  carriedFrom: 'cf',
+} as const;
+
+export const LINE = {
+  orderId: 'o',
+  itemId: 'i',
+  name: 'n',
+  unitPrice: 'p',
+  /** `[[id, name, priceDelta], ...]` */
+  modifiers: 'mo',
+  /** `[rateId, basisPoints, inclusive ? 1 : 0]` */
+  tax: 'tx',
+  station: 's',
+  note: 'nt',
+  seat: 'se',
+  course: 'co',
+  /** The creation quantity; later changes are the counter of the same name. */
+  qty: 'q',
+  addedBy: 'by',
+  addedAt: 'at',
+  /** Creation value plus the counter of the same name. */
+  firedOffset: 'f',
+  /** `{by, at, reason}` */
+  void: 'v',
+} as const;
+
+export const TICKET = {
+  orderId: 'o',
+  table: 't',
+  station: 's',
+  /** `[[lineId, qty], ...]` */
+  items: 'it',
+  sentBy: 'by',
+  sentAt: 'at',
+  /** Grow-only set of status marks `<epoch>.<rank>`. */
+  status: 'st',
+} as const;
+
+export const CLAIM = {
+  orderId: 'o',
+  device: 'd',
+  docNo: 'n',
+  total: 'tot',
+  digest: 'h',
+  at: 'at',
+} as const;
+
 const str = (v: Json | undefined, fallback = ''): string =>
   typeof v === 'string' ? v : fallback;
 const num = (v: Json | undefined, fallback = 0): number =>
@@ -125,6 +187,8 @@ const sum = (byWriter: Readonly<Record<string, number>> | undefined) =>
   Object.values(byWriter ?? {}).reduce((a, b) => a + b, 0);
 const optional = (v: Json | undefined): string | null =>
   typeof v === 'string' ? v : null;
+const optionalNumber = (v: Json | undefined): number | null =>
+  typeof v === 'number' ? v : null;
 
 export function decodePricing(
   r: EngineRecord | undefined,
@@ -143,52 +207,119 @@ export function decodeOrder(r: EngineRecord): Order {
   const f = r.fields;
   return {
     id: r.id as OrderId,
-    table: str(f.table),
-    guests: num(f.guests),
-    openedBy: str(f.openedBy),
-    openedAt: num(f.openedAt),
-    discount: (f.discount ?? null) as Adjustment | null,
-    serviceCharge: (f.serviceCharge ?? null) as Adjustment | null,
-    mergedInto: optional(f.mergedInto) as OrderId | null,
-    carriedTo: optional(f.carriedTo),
-    carriedFrom: optional(f.carriedFrom),
+    table: str(f[ORDER.table]),
+    guests: num(f[ORDER.guests]),
+    openedBy: str(f[ORDER.openedBy]),
+    openedAt: num(f[ORDER.openedAt]),
+    discount: (f[ORDER.discount] ?? null) as Adjustment | null,
+    serviceCharge: (f[ORDER.serviceCharge] ?? null) as Adjustment | null,
+    mergedInto: optional(f[ORDER.mergedInto]) as OrderId | null,
+    carriedTo: optional(f[ORDER.carriedTo]),
+    carriedFrom: optional(f[ORDER.carriedFrom]),
   };
+}
+
+/** The stored creation fields of an order. */
+export function orderFields(order: Omit<Order, 'id'>): JsonObject {
+  const fields: JsonObject = {
+    [ORDER.table]: order.table,
+    [ORDER.guests]: order.guests,
+    [ORDER.openedBy]: order.openedBy,
+    [ORDER.openedAt]: order.openedAt,
+  };
+  if (order.discount) fields[ORDER.discount] = { ...order.discount };
+  if (order.serviceCharge) {
+    fields[ORDER.serviceCharge] = { ...order.serviceCharge };
+  }
+  if (order.carriedFrom) fields[ORDER.carriedFrom] = order.carriedFrom;
+  return fields;
 }
 
 export function decodeLine(r: EngineRecord): Line {
   const f = r.fields;
+  const [taxId, bp, inclusive] = (f[LINE.tax] ?? []) as [
+    string,
+    number,
+    number,
+  ];
+  const modifiers = (f[LINE.modifiers] ?? []) as [string, string, number][];
   return {
     id: r.id as LineId,
-    orderId: str(f.orderId) as OrderId,
-    itemId: str(f.itemId),
-    name: str(f.name),
-    unitPrice: num(f.unitPrice),
-    modifiers: (f.modifiers ?? []) as unknown as ModifierSnapshot[],
-    tax: { name: '', ...(f.tax as object) } as TaxRate,
-    station: str(f.station),
-    note: str(f.note),
-    seat: typeof f.seat === 'number' ? f.seat : null,
-    course: typeof f.course === 'number' ? f.course : null,
-    rawQty: num(f.qty) + sum(r.counters.qty),
-    addedBy: str(f.addedBy),
-    addedAt: num(f.addedAt),
-    firedOffset: num(f.firedOffset) + sum(r.counters.firedOffset),
-    void: (f.void ?? null) as LineVoid | null,
+    orderId: str(f[LINE.orderId]) as OrderId,
+    itemId: str(f[LINE.itemId]),
+    name: str(f[LINE.name]),
+    unitPrice: num(f[LINE.unitPrice]),
+    modifiers: modifiers.map(([id, name, priceDelta]) => ({
+      id,
+      name,
+      priceDelta,
+    })),
+    tax: { id: taxId, name: '', basisPoints: bp, inclusive: inclusive === 1 },
+    station: str(f[LINE.station]),
+    note: str(f[LINE.note]),
+    seat: optionalNumber(f[LINE.seat]),
+    course: optionalNumber(f[LINE.course]),
+    rawQty: num(f[LINE.qty]) + sum(r.counters[LINE.qty]),
+    addedBy: str(f[LINE.addedBy]),
+    addedAt: num(f[LINE.addedAt]),
+    firedOffset: num(f[LINE.firedOffset]) + sum(r.counters[LINE.firedOffset]),
+    void: (f[LINE.void] ?? null) as LineVoid | null,
   };
+}
+
+/** The stored creation fields of a line (the inverse of `decodeLine`). */
+export function lineFields(
+  line: Omit<Line, 'id' | 'rawQty' | 'void'> & { qty: number },
+): JsonObject {
+  const fields: JsonObject = {
+    [LINE.orderId]: line.orderId,
+    [LINE.itemId]: line.itemId,
+    [LINE.name]: line.name,
+    [LINE.unitPrice]: line.unitPrice,
+    [LINE.tax]: [line.tax.id, line.tax.basisPoints, line.tax.inclusive ? 1 : 0],
+    [LINE.station]: line.station,
+    [LINE.qty]: line.qty,
+    [LINE.addedBy]: line.addedBy,
+    [LINE.addedAt]: line.addedAt,
+  };
+  if (line.modifiers.length > 0) {
+    fields[LINE.modifiers] = line.modifiers.map((m) => [
+      m.id,
+      m.name,
+      m.priceDelta,
+    ]);
+  }
+  if (line.note) fields[LINE.note] = line.note;
+  if (line.seat !== null) fields[LINE.seat] = line.seat;
+  if (line.course !== null) fields[LINE.course] = line.course;
+  if (line.firedOffset !== 0) fields[LINE.firedOffset] = line.firedOffset;
+  return fields;
 }
 
 export function decodeTicket(r: EngineRecord): Ticket {
   const f = r.fields;
-  const items = (f.items ?? []) as unknown as [string, number][];
+  const items = (f[TICKET.items] ?? []) as [string, number][];
   return {
     id: r.id as TicketId,
-    orderId: str(f.orderId) as OrderId,
-    table: str(f.table),
-    station: str(f.station),
+    orderId: str(f[TICKET.orderId]) as OrderId,
+    table: str(f[TICKET.table]),
+    station: str(f[TICKET.station]),
     items: items.map(([lineId, qty]) => ({ lineId: lineId as LineId, qty })),
-    sentBy: str(f.sentBy),
-    sentAt: num(f.sentAt),
-    marks: [...(r.sets.status ?? [])],
+    sentBy: str(f[TICKET.sentBy]),
+    sentAt: num(f[TICKET.sentAt]),
+    marks: [...(r.sets[TICKET.status] ?? [])],
+  };
+}
+
+/** The stored creation fields of a ticket (marks are written separately). */
+export function ticketFields(ticket: Omit<Ticket, 'id' | 'marks'>): JsonObject {
+  return {
+    [TICKET.orderId]: ticket.orderId,
+    [TICKET.table]: ticket.table,
+    [TICKET.station]: ticket.station,
+    [TICKET.items]: ticket.items.map((i) => [i.lineId, i.qty]),
+    [TICKET.sentBy]: ticket.sentBy,
+    [TICKET.sentAt]: ticket.sentAt,
   };
 }
 
@@ -196,40 +327,22 @@ export function decodeClaim(r: EngineRecord): Claim {
   const f = r.fields;
   return {
     id: r.id as ClaimId,
-    orderId: str(f.orderId) as OrderId,
-    device: str(f.device) as DeviceId,
-    docNo: str(f.docNo),
-    total: num(f.total),
-    digest: str(f.digest),
-    at: num(f.at),
+    orderId: str(f[CLAIM.orderId]) as OrderId,
+    device: str(f[CLAIM.device]) as DeviceId,
+    docNo: str(f[CLAIM.docNo]),
+    total: num(f[CLAIM.total]),
+    digest: str(f[CLAIM.digest]),
+    at: num(f[CLAIM.at]),
   };
 }
 
-/** The stored creation fields of a line (the inverse of `decodeLine`). */
-export function lineFields(
-  line: Omit<Line, 'id' | 'rawQty' | 'void'> & {
-    qty: number;
-  },
-): JsonObject {
-  const fields: JsonObject = {
-    orderId: line.orderId,
-    itemId: line.itemId,
-    name: line.name,
-    unitPrice: line.unitPrice,
-    modifiers: line.modifiers.map((m) => ({ ...m })),
-    tax: {
-      id: line.tax.id,
-      basisPoints: line.tax.basisPoints,
-      inclusive: line.tax.inclusive,
-    },
-    station: line.station,
-    qty: line.qty,
-    addedBy: line.addedBy,
-    addedAt: line.addedAt,
+export function claimFields(claim: Omit<Claim, 'id'>): JsonObject {
+  return {
+    [CLAIM.orderId]: claim.orderId,
+    [CLAIM.device]: claim.device,
+    [CLAIM.docNo]: claim.docNo,
+    [CLAIM.total]: claim.total,
+    [CLAIM.digest]: claim.digest,
+    [CLAIM.at]: claim.at,
   };
-  if (line.note) fields.note = line.note;
-  if (line.seat !== null) fields.seat = line.seat;
-  if (line.course !== null) fields.course = line.course;
-  if (line.firedOffset !== 0) fields.firedOffset = line.firedOffset;
-  return fields;
 }

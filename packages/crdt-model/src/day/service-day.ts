@@ -29,12 +29,19 @@ import * as check from './checks.ts';
 import { type DaySnapshot, DayState } from './day-state.ts';
 import { pricingFields, snapshotLine } from './menu-lookup.ts';
 import {
+  claimFields,
+  LINE,
   type Line,
   lineFields,
+  ORDER,
+  orderFields,
   PRICING_ID,
   STATUS_RANK,
   T,
+  TICKET,
+  type TicketItem,
   type TicketStatus,
+  ticketFields,
 } from './records.ts';
 
 export interface ServiceDayOptions {
@@ -154,12 +161,21 @@ export class ServiceDay {
     const id = this.#newId() as OrderId;
     this.#write((tx) => {
       this.#ensurePricing(tx);
-      tx.create(T.orders, id, {
-        table,
-        guests,
-        openedBy: this.device,
-        openedAt: this.#now(),
-      });
+      tx.create(
+        T.orders,
+        id,
+        orderFields({
+          table,
+          guests,
+          openedBy: this.device,
+          openedAt: this.#now(),
+          discount: null,
+          serviceCharge: null,
+          mergedInto: null,
+          carriedTo: null,
+          carriedFrom: null,
+        }),
+      );
     });
     return id;
   }
@@ -168,14 +184,14 @@ export class ServiceDay {
   transferOrder(input: { orderId: OrderId; table: string }): void {
     const table = check.nonEmpty(input.table, 'table', 50);
     this.#writableOrder(input.orderId);
-    this.#write((tx) => tx.set(T.orders, input.orderId, 'table', table));
+    this.#write((tx) => tx.set(T.orders, input.orderId, ORDER.table, table));
   }
 
   /** Changes the number of guests on an order. */
   setGuests(input: { orderId: OrderId; guests: number }): void {
     const guests = check.count(input.guests, 'guests', 999);
     this.#writableOrder(input.orderId);
-    this.#write((tx) => tx.set(T.orders, input.orderId, 'guests', guests));
+    this.#write((tx) => tx.set(T.orders, input.orderId, ORDER.guests, guests));
   }
 
   /**
@@ -191,7 +207,9 @@ export class ServiceDay {
         'cannot merge an order into itself',
       );
     }
-    this.#write((tx) => tx.set(T.orders, input.from, 'mergedInto', input.into));
+    this.#write((tx) =>
+      tx.set(T.orders, input.from, ORDER.mergedInto, input.into),
+    );
   }
 
   /** Sets or clears (null) the order discount. */
@@ -202,7 +220,7 @@ export class ServiceDay {
       tx.set(
         T.orders,
         input.orderId,
-        'discount',
+        ORDER.discount,
         discount as JsonObject | null,
       ),
     );
@@ -219,7 +237,7 @@ export class ServiceDay {
       tx.set(
         T.orders,
         input.orderId,
-        'serviceCharge',
+        ORDER.serviceCharge,
         charge as JsonObject | null,
       ),
     );
@@ -274,7 +292,7 @@ export class ServiceDay {
         `line ${line.id} holds ${line.rawQty}; cannot change it by ${delta}`,
       );
     }
-    this.#write((tx) => tx.add(T.lines, line.id, 'qty', delta));
+    this.#write((tx) => tx.add(T.lines, line.id, LINE.qty, delta));
   }
 
   /** Voids a line for good, recording who, when and why. */
@@ -283,7 +301,7 @@ export class ServiceDay {
     const by = check.nonEmpty(input.by ?? this.device, 'by', 100);
     const line = this.#editableLine(input.lineId);
     this.#write((tx) =>
-      tx.set(T.lines, line.id, 'void', { by, at: this.#now(), reason }),
+      tx.set(T.lines, line.id, LINE.void, { by, at: this.#now(), reason }),
     );
   }
 
@@ -292,7 +310,9 @@ export class ServiceDay {
     const line = this.#editableLine(input.lineId);
     this.#writableOrder(input.toOrderId);
     if (line.orderId === input.toOrderId) return;
-    this.#write((tx) => tx.set(T.lines, line.id, 'orderId', input.toOrderId));
+    this.#write((tx) =>
+      tx.set(T.lines, line.id, LINE.orderId, input.toOrderId),
+    );
   }
 
   /**
@@ -330,8 +350,8 @@ export class ServiceDay {
           firedOffset: sentWith,
         }),
       );
-      tx.add(T.lines, line.id, 'qty', -qty);
-      tx.add(T.lines, line.id, 'firedOffset', -sentWith);
+      tx.add(T.lines, line.id, LINE.qty, -qty);
+      tx.add(T.lines, line.id, LINE.firedOffset, -sentWith);
     });
     return id;
   }
@@ -344,7 +364,7 @@ export class ServiceDay {
    */
   sendToKitchen(input: { orderId: OrderId; course?: number }): TicketId[] {
     const order = this.#writableOrder(input.orderId);
-    const byStation = new Map<string, [string, number][]>();
+    const byStation = new Map<string, TicketItem[]>();
     for (const line of linesOf(this.#state, order.id)) {
       if (
         line.void ||
@@ -355,7 +375,7 @@ export class ServiceDay {
       const unsent = qtyOf(line) - firedOf(this.#state, line);
       if (unsent <= 0) continue;
       const items = byStation.get(line.station) ?? [];
-      items.push([line.id, unsent]);
+      items.push({ lineId: line.id, qty: unsent });
       byStation.set(line.station, items);
     }
     if (byStation.size === 0) {
@@ -370,14 +390,18 @@ export class ServiceDay {
       for (const station of [...byStation.keys()].sort()) {
         const id = this.#newId() as TicketId;
         ids.push(id);
-        tx.create(T.tickets, id, {
-          orderId: order.id,
-          table: order.table,
-          station,
-          items: byStation.get(station)!,
-          sentBy: this.device,
-          sentAt,
-        });
+        tx.create(
+          T.tickets,
+          id,
+          ticketFields({
+            orderId: order.id,
+            table: order.table,
+            station,
+            items: byStation.get(station)!,
+            sentBy: this.device,
+            sentAt,
+          }),
+        );
       }
     });
     return ids;
@@ -401,7 +425,12 @@ export class ServiceDay {
       );
     }
     this.#write((tx) =>
-      tx.addToSet(T.tickets, ticket.id, 'status', `${state.epoch}.${rank}`),
+      tx.addToSet(
+        T.tickets,
+        ticket.id,
+        TICKET.status,
+        `${state.epoch}.${rank}`,
+      ),
     );
   }
 
@@ -416,7 +445,7 @@ export class ServiceDay {
       );
     }
     this.#write((tx) =>
-      tx.addToSet(T.tickets, ticket.id, 'status', `${state.epoch + 1}.0`),
+      tx.addToSet(T.tickets, ticket.id, TICKET.status, `${state.epoch + 1}.0`),
     );
   }
 
@@ -439,14 +468,18 @@ export class ServiceDay {
     if (!input.journaled) this.#writableOrder(order.id);
     const invoice = input.invoice ?? invoiceOf(this.#state, order.id)!;
     this.#write((tx) =>
-      tx.create(T.claims, id, {
-        orderId: order.id,
-        device,
-        docNo,
-        total,
-        digest: invoiceDigest(invoice),
-        at: this.#now(),
-      }),
+      tx.create(
+        T.claims,
+        id,
+        claimFields({
+          orderId: order.id,
+          device,
+          docNo,
+          total,
+          digest: invoiceDigest(invoice),
+          at: this.#now(),
+        }),
+      ),
     );
     return id;
   }

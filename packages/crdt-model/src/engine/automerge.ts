@@ -10,7 +10,8 @@ import type {
 import { baseKey, counterKey, fieldKey, parseKey, setKey } from './keys.ts';
 import { RecordIndex } from './record-index.ts';
 
-type RootDoc = Record<string, unknown>;
+type Handle = ReturnType<typeof A.getBackend>;
+const ROOT = '_root';
 
 export interface AutomergeEngineOptions {
   /** A saved document (`encodeState()` of another engine) to load. */
@@ -26,6 +27,10 @@ export interface AutomergeEngineOptions {
  * are native Automerge counters, one per writer; field values are stored as
  * immutable JSON strings.
  *
+ * It drives Automerge's document handle directly (`getBackend`) instead of
+ * the immutable JavaScript view, which would copy the whole root map on
+ * every change.
+ *
  * @example
  * const day = new ServiceDay(automergeEngine(), { device: 'till-1', menu });
  */
@@ -37,53 +42,42 @@ export function automergeEngine(
 
 export class AutomergeEngine implements Engine {
   readonly kind = 'automerge';
-  #doc: A.Doc<RootDoc>;
+  #handle: Handle;
   #index = new RecordIndex();
   #changes = new Listeners<EngineChange>();
   #updates = new Listeners<Uint8Array>();
 
   constructor(options: AutomergeEngineOptions = {}) {
     const actorOption = options.actor ? { actor: options.actor } : {};
-    this.#doc = options.data
-      ? A.load<RootDoc>(options.data, actorOption)
-      : A.init<RootDoc>(actorOption);
-    for (const key of Object.keys(this.#doc)) this.#indexKey(this.#doc, key);
+    this.#handle = A.getBackend(A.init(actorOption));
+    if (options.data) this.#handle.loadIncremental(options.data);
+    this.#handle.updateDiffCursor();
+    for (const key of this.#handle.keys(ROOT)) this.#indexKey(key);
     this.#index.takeChanges();
-  }
-
-  /** The current Automerge document (for sync and benchmarks). */
-  get doc(): A.Doc<RootDoc> {
-    return this.#doc;
   }
 
   transact(writer: string, build: (tx: EngineWriter) => void): void {
     const writes = collectWrites(build);
     if (writes.length === 0) return;
-    const before = this.#doc;
-    this.#doc = A.change(
-      this.#doc,
-      { patchCallback: this.#onPatches },
-      (d: RootDoc) => {
-        for (const w of writes) {
-          const root = `${w.table}/`;
-          if (w.op === 'create') putJson(d, root + baseKey(w.id), w.fields);
-          else if (w.op === 'set') {
-            putJson(d, root + fieldKey(w.id, w.field), w.value);
-          } else if (w.op === 'add') {
-            const key = root + counterKey(w.id, w.field, writer);
-            const mine = d[key];
-            if (mine instanceof A.Counter) mine.increment(w.delta);
-            else d[key] = new A.Counter(w.delta);
-          } else {
-            const key = root + setKey(w.id, w.field, w.member);
-            if (d[key] === undefined) d[key] = true;
-          }
-        }
-      },
-    );
-    if (this.#doc === before) return;
-    this.#emit(true);
-    const change = A.getLastLocalChange(this.#doc);
+    const h = this.#handle;
+    for (const w of writes) {
+      const root = `${w.table}/`;
+      if (w.op === 'create') this.#putJson(root + baseKey(w.id), w.fields);
+      else if (w.op === 'set') {
+        this.#putJson(root + fieldKey(w.id, w.field), w.value);
+      } else if (w.op === 'add') {
+        const key = root + counterKey(w.id, w.field, writer);
+        if (h.getWithType(ROOT, key)?.[0] === 'counter') {
+          h.increment(ROOT, key, w.delta);
+        } else h.put(ROOT, key, w.delta, 'counter');
+      } else {
+        const key = root + setKey(w.id, w.field, w.member);
+        if (h.get(ROOT, key) === undefined) h.put(ROOT, key, true);
+      }
+    }
+    if (h.commit() === null) return;
+    this.#afterChange(true);
+    const change = h.getLastLocalChange();
     if (change) this.#updates.emit(change);
   }
 
@@ -108,51 +102,53 @@ export class AutomergeEngine implements Engine {
    * dependencies have not arrived yet waits inside Automerge until they do.
    */
   applyUpdate(update: Uint8Array): void {
-    this.#doc = A.loadIncremental(this.#doc, update, {
-      patchCallback: this.#onPatches,
-    });
-    this.#emit(false);
+    this.#handle.loadIncremental(update);
+    this.#afterChange(false);
   }
 
   encodeState(): Uint8Array {
-    return A.save(this.#doc);
+    return this.#handle.save();
   }
 
-  #onPatches = (patches: A.Patch[], info: { after: A.Doc<RootDoc> }) => {
+  /** The document as a plain Automerge document (for the sync protocol). */
+  toDoc(): A.Doc<unknown> {
+    return A.load(this.#handle.save());
+  }
+
+  #putJson(key: string, value: Json): void {
+    const current = this.#handle.get(ROOT, key);
+    if (typeof current === 'string' && sameJson(JSON.parse(current), value)) {
+      return;
+    }
+    this.#handle.put(ROOT, key, JSON.stringify(value), 'str');
+  }
+
+  #afterChange(local: boolean): void {
     const keys = new Set<string>();
-    for (const patch of patches) {
+    for (const patch of this.#handle.diffIncremental()) {
       const key = patch.path[0];
       if (typeof key === 'string') keys.add(key);
     }
-    for (const key of keys) this.#indexKey(info.after, key);
-  };
+    for (const key of keys) this.#indexKey(key);
+    const tables = this.#index.takeChanges();
+    if (tables.size > 0) this.#changes.emit({ tables, local });
+  }
 
-  #indexKey(doc: A.Doc<RootDoc>, key: string): void {
+  #indexKey(key: string): void {
     const slash = key.indexOf('/');
     if (slash < 0) return;
     const storageKey = key.slice(slash + 1);
     if (!parseKey(storageKey)) return;
-    this.#index.put(key.slice(0, slash), storageKey, readValue(doc[key]));
-  }
-
-  #emit(local: boolean): void {
-    const tables = this.#index.takeChanges();
-    if (tables.size > 0) this.#changes.emit({ tables, local });
+    const value = this.#handle.getWithType(ROOT, key);
+    this.#index.put(key.slice(0, slash), storageKey, decode(value));
   }
 }
 
-function putJson(d: RootDoc, key: string, value: Json): void {
-  const current = d[key];
-  if (current instanceof A.ImmutableString) {
-    if (sameJson(JSON.parse(current.val) as Json, value)) return;
-  }
-  d[key] = new A.ImmutableString(JSON.stringify(value));
-}
-
-function readValue(value: unknown): Json | undefined {
-  if (value === undefined) return undefined;
-  if (value instanceof A.ImmutableString) return JSON.parse(value.val) as Json;
-  if (value instanceof A.Counter) return value.value;
-  if (typeof value === 'boolean' || typeof value === 'number') return value;
+function decode(value: ReturnType<Handle['getWithType']>): Json | undefined {
+  if (!value) return undefined;
+  const [type, content] = value;
+  if (type === 'str') return JSON.parse(content) as Json;
+  if (type === 'counter' || type === 'int' || type === 'uint') return content;
+  if (type === 'boolean') return content;
   return undefined;
 }

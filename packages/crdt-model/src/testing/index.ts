@@ -20,6 +20,17 @@ import type { EngineFactory } from './factories.ts';
 import { randomSchedules, type ScheduleOptions } from './schedules.ts';
 
 export {
+  BUSY_DAY_DEVICES,
+  type BuiltBusyDay,
+  type BusyDayCounts,
+  type BusyDayOptions,
+  type BusyDayUpdate,
+  buildBusyDay,
+  busyDayDevices,
+  type DayClock,
+  playBusyDay,
+} from './busy-day.ts';
+export {
   automergeFactory,
   type EngineFactory,
   yjsFactory,
