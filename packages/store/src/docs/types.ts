@@ -18,6 +18,12 @@ export interface UpdateLogOptions {
    * does. Turn off for documents kept with `gc: false` for their history.
    */
   gc?: boolean;
+  /**
+   * Fold documents on a worker thread during background compaction, so a
+   * large document does not stall the event loop; `compact()` always
+   * folds on the calling thread.
+   */
+  worker?: boolean;
   /** Where to log; a child with `ns: 'update-log'` is made of it. */
   logger?: Logger;
   /** Milliseconds since the epoch; recorded as the compaction time. */
@@ -30,6 +36,7 @@ export const UPDATE_LOG_DEFAULTS = {
   compactAfterBytes: 1024 * 1024,
   validate: true,
   gc: true,
+  worker: true,
 } as const;
 
 /** What one compaction did. */

@@ -21,6 +21,7 @@ import type { Database } from 'better-sqlite3';
 import * as Y from 'yjs';
 
 import { checkName, corrupt, UpdateLogError } from './errors.ts';
+import { FoldClosedError, FoldError, FoldWorker } from './fold-worker.ts';
 import {
   type DocStatements,
   prepareDocStatements,
@@ -65,6 +66,9 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
   readonly #queue = new Set<string>();
   #immediate: NodeJS.Immediate | undefined;
   #running = false;
+  /** A background compaction is under way (possibly on the worker). */
+  #busy = false;
+  readonly #folder: FoldWorker | undefined;
 
   constructor(db: Database, options: UpdateLogOptions = {}) {
     super();
@@ -77,6 +81,8 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     };
     this.#validate = options.validate ?? UPDATE_LOG_DEFAULTS.validate;
     this.#gc = options.gc ?? UPDATE_LOG_DEFAULTS.gc;
+    const worker = options.worker ?? UPDATE_LOG_DEFAULTS.worker;
+    this.#folder = worker ? new FoldWorker() : undefined;
     for (const [name, limit] of Object.entries(this.#limits)) {
       if (Number.isFinite(limit) && limit > 0) continue;
       throw new UpdateLogError(
@@ -197,9 +203,19 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     const seen = this.#sql.readStored.deferred(name);
     if (seen.tail.length === 0) return null;
 
-    const state = this.#fold(name, seen);
-    if (!this.#sql.writeSnapshot.immediate(name, state, seen, this.#now()))
+    return this.#replace(name, seen, this.#fold(name, seen), started);
+  }
+
+  /** Writes the folded state unless the document changed under it. */
+  #replace(
+    name: string,
+    seen: Stored,
+    state: Uint8Array,
+    started: number,
+  ): CompactionResult | null {
+    if (!this.#sql.writeSnapshot.immediate(name, state, seen, this.#now())) {
       return null;
+    }
     this.#pending.delete(name);
     this.#queue.delete(name);
 
@@ -252,12 +268,15 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
 
   /**
    * Starts background compaction: documents whose tail reaches a limit are
-   * compacted one per event-loop turn, after the append that crossed it has
-   * returned. Documents already over a limit are queued now. Idempotent.
+   * compacted one at a time, starting on a later event-loop turn than the
+   * append that crossed the limit, and folded on a worker thread unless
+   * `worker` is false. Documents already over a limit are queued now.
+   * Idempotent.
    */
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#folder?.warm();
     for (const size of this.sizes()) {
       if (this.#overLimit(size.tailUpdates, size.tailBytes)) {
         this.#schedule(size.name);
@@ -266,12 +285,16 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     this.#log.debug({ queued: this.#queue.size }, 'started');
   }
 
-  /** Stops background compaction; queued documents wait. Idempotent. */
+  /**
+   * Stops background compaction and its worker thread; queued documents
+   * wait, and a fold under way is dropped unwritten. Idempotent.
+   */
   stop(): void {
     if (!this.#running) return;
     this.#running = false;
     if (this.#immediate) clearImmediate(this.#immediate);
     this.#immediate = undefined;
+    this.#folder?.close();
     this.#log.debug({ queued: this.#queue.size }, 'stopped');
   }
 
@@ -309,7 +332,7 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
 
   #schedule(name: string): void {
     this.#queue.add(name);
-    if (!this.#running || this.#immediate) return;
+    if (!this.#running || this.#immediate || this.#busy) return;
     this.#immediate = setImmediate(() => this.#compactNext());
   }
 
@@ -318,16 +341,38 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     const name = this.#queue.values().next().value;
     if (name === undefined) return;
     this.#queue.delete(name);
+    this.#busy = true;
+    void this.#compactInBackground(name).finally(() => {
+      this.#busy = false;
+      if (this.#queue.size > 0 && this.#running && !this.#immediate) {
+        this.#immediate = setImmediate(() => this.#compactNext());
+      }
+    });
+  }
+
+  async #compactInBackground(name: string): Promise<void> {
     try {
-      this.compact(name);
+      if (!this.#folder) {
+        this.compact(name);
+        return;
+      }
+      const started = performance.now();
+      const seen = this.#sql.readStored.deferred(name);
+      if (seen.tail.length === 0) return;
+      const parts = seen.tail.map((update) => update.data);
+      if (seen.snapshot) parts.unshift(seen.snapshot.state);
+      const state = await this.#folder.fold(parts, this.#gc).catch((error) => {
+        throw error instanceof FoldError ? corrupt(name, error) : error;
+      });
+
+      // Once stopped, the owner may be closing the database.
+      if (this.#running) this.#replace(name, seen, state, started);
     } catch (error) {
+      if (!this.#running || error instanceof FoldClosedError) return;
       // Wait for another round of appends before trying this one again.
       this.#pending.set(name, { updates: 0, bytes: 0 });
       this.#log.error({ name, err: error }, 'compaction failed');
       this.emit('compaction-failed', { name, error });
-    }
-    if (this.#queue.size > 0 && this.#running) {
-      this.#immediate = setImmediate(() => this.#compactNext());
     }
   }
 
