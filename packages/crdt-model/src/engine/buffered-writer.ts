@@ -59,8 +59,18 @@ export class Listeners<T> {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Calls every listener. One that throws does not stop the others nor the
+   * transaction that emitted: its error surfaces as an unhandled rejection.
+   */
   emit(event: T): void {
-    for (const listener of [...this.#listeners]) listener(event);
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        void Promise.reject(error);
+      }
+    }
   }
 
   get size(): number {

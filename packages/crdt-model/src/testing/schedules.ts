@@ -54,7 +54,7 @@ export function runSchedule(
     throw new Error(`${factory.name} schedule seed ${seed} failed: ${why}`);
   };
 
-  const steps = prng.int(40, 90);
+  const steps = prng.int(30, 75);
   for (step = 0; step < steps; step++) {
     const action = prng.weighted([
       [6, 'operate'],
