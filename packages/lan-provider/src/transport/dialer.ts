@@ -16,6 +16,10 @@ export interface DialTarget {
   unconnectedSince: number | undefined;
   backoff: Backoff;
   timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires, ms since the epoch. */
+  retryAt: number | undefined;
+  /** When a beacon last cut a back-off wait short. */
+  hurriedAt: number | undefined;
   dialing: boolean;
 }
 
@@ -107,6 +111,7 @@ export class Dialer {
     target.lastSeenAt = Date.now();
     if (this.#options.isConnected(device)) return false;
     target.unconnectedSince ??= Date.now();
+    this.#hurry(target);
     return this.#consider(target, this.#random() * this.#options.dialJitterMs);
   }
 
@@ -144,6 +149,23 @@ export class Dialer {
     }
   }
 
+  /**
+   * A fresh beacon shows the device is up now, so a long back-off wait
+   * left over from while it was away is cut short. At most one such early
+   * dial per target per back-off base interval, so a device that answers
+   * beacons but fails every handshake is still not dialled in a loop.
+   */
+  #hurry(target: DialTarget): void {
+    if (!target.timer || target.retryAt === undefined) return;
+    const now = Date.now();
+    const { dialJitterMs, backoffBaseMs } = this.#options;
+    if (target.retryAt - now <= dialJitterMs) return;
+    if (now - (target.hurriedAt ?? 0) < Math.max(backoffBaseMs, 1000)) return;
+    target.hurriedAt = now;
+    clearTimeout(target.timer);
+    target.timer = undefined;
+  }
+
   #newTarget(
     host: string,
     port: number,
@@ -160,6 +182,8 @@ export class Dialer {
       unconnectedSince: undefined,
       backoff: new Backoff(backoffBaseMs, backoffMaxMs, this.#random),
       timer: undefined,
+      retryAt: undefined,
+      hurriedAt: undefined,
       dialing: false,
     };
   }
@@ -188,8 +212,10 @@ export class Dialer {
   #consider(target: DialTarget, delayMs: number): boolean {
     if (!this.#running || !this.#wanted(target)) return false;
     if (target.timer || target.dialing) return true;
+    target.retryAt = Date.now() + delayMs;
     target.timer = setTimeout(() => {
       target.timer = undefined;
+      target.retryAt = undefined;
       this.#attempt(target);
     }, delayMs);
     return true;
