@@ -1,3 +1,4 @@
+export { runDemo } from './cli/demo.ts';
 export { generateBranchKey, runKeygen } from './cli/keygen.ts';
 export type {
   MenuSource,

@@ -222,7 +222,7 @@ export class Till {
   /** Publishes the status on changes (coalesced) and every second. */
   #watchStatus(): void {
     const soon = () => {
-      if (this.#statusSoon) return;
+      if (this.#statusSoon || this.#stopping) return;
       this.#statusSoon = setTimeout(() => {
         this.#statusSoon = undefined;
         this.#publish();
@@ -235,6 +235,7 @@ export class Till {
   }
 
   #publish(): void {
+    if (this.#stopping) return;
     try {
       this.#events.publish(this.status());
     } catch (error) {

@@ -6,6 +6,10 @@ import type { CommandSpec } from './command.ts';
  * Keep this table in alphabetical order.
  */
 export const commands: Record<string, CommandSpec> = {
+  demo: {
+    summary: 'run a relay and two tills on this machine, with the demo menu',
+    load: async () => (await import('@brigade/till')).runDemo,
+  },
   journal: {
     summary:
       "verify or export a till's fiscal journal (verify|export --data DIR)",
