@@ -346,6 +346,38 @@ test('refuses options it cannot run with', () => {
   }
 });
 
+test('goes on sending when started again before a stop has finished', async () => {
+  const relay = memoryRelay();
+  let hang = true;
+  const { outbox, sender, clock } = setup((entries, { signal }) =>
+    hang
+      ? new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason));
+        })
+      : Promise.resolve(relay.ingest(entries)),
+  );
+  enqueueAll(outbox, 'till-1', [1]);
+  sender.start();
+  await settle();
+  hang = false;
+  const stopped = sender.stop();
+  sender.start();
+  await stopped;
+  await clock.advance(0);
+  assert.is(outbox.status().pending, 0);
+  assert.is(sender.state, 'idle');
+});
+
+test('a flush on a stopped sender leaves it stopped', async () => {
+  const relay = memoryRelay();
+  const { outbox, sender, clock } = setup(async (e) => relay.ingest(e));
+  enqueueAll(outbox, 'till-1', [1, 2, 3]);
+  const status = await sender.flush();
+  assert.is(status.pending, 0);
+  assert.is(sender.state, 'stopped');
+  assert.equal(clock.timers, []);
+});
+
 test('polls for new entries while idle', async () => {
   const relay = memoryRelay();
   const { outbox, sender, clock } = setup(async (e) => relay.ingest(e), {

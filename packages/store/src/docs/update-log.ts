@@ -81,8 +81,6 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
     };
     this.#validate = options.validate ?? UPDATE_LOG_DEFAULTS.validate;
     this.#gc = options.gc ?? UPDATE_LOG_DEFAULTS.gc;
-    const worker = options.worker ?? UPDATE_LOG_DEFAULTS.worker;
-    this.#folder = worker ? new FoldWorker() : undefined;
     for (const [name, limit] of Object.entries(this.#limits)) {
       if (Number.isFinite(limit) && limit > 0) continue;
       throw new UpdateLogError(
@@ -90,6 +88,8 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
         `compaction limit on ${name} must be a positive number`,
       );
     }
+    const worker = options.worker ?? UPDATE_LOG_DEFAULTS.worker;
+    this.#folder = worker ? new FoldWorker() : undefined;
 
     this.#sql = prepareDocStatements(db);
   }
@@ -194,8 +194,8 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
    * Folds the document's tail into its snapshot now: the new snapshot is
    * written and the tail rows it covers are deleted in one transaction, so
    * a crash at any moment leaves either the old or the new state, whole.
-   * Returns null when the tail is empty or another connection compacted
-   * the document meanwhile.
+   * Folds on the calling thread. Returns null when the tail is empty or
+   * another connection compacted or removed the document meanwhile.
    */
   compact(name: string): CompactionResult | null {
     checkName(name);

@@ -158,6 +158,8 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
     if (this.#inflight) return this.#inflight;
     const round = this.#round().finally(() => {
       this.#inflight = undefined;
+      // Restarted while a stopped round was winding down: go on now.
+      if (this.#running && this.#timer === undefined) this.#schedule(0);
     });
     this.#inflight = round;
     return round;
@@ -306,14 +308,14 @@ export class OutboxSender extends EventEmitter<SenderEvents> {
     const attempt = this.#failures;
     this.#log.warn({ err: error, attempt, retryInMs }, 'delivery failed');
     this.emit('delivery-failed', { error, attempt, retryInMs });
-    if (this.#running) this.#state = 'backing-off';
+    this.#state = this.#running ? 'backing-off' : 'stopped';
     this.#schedule(retryInMs);
     this.#emitStatus();
   }
 
   /** Nothing sendable now: wake when the first hold ends, or to poll. */
   #idle(): void {
-    if (this.#running) this.#state = 'idle';
+    this.#state = this.#running ? 'idle' : 'stopped';
     const now = this.#clock.now();
     const ends = [...this.#holds.values()].map((h) => h.until - now);
     const wait = Math.min(this.#pollMs, ...ends.filter((ms) => ms > 0));
