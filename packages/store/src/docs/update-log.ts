@@ -158,6 +158,8 @@ export class UpdateLog extends EventEmitter<UpdateLogEvents> {
    * emitted as `append-failed`; it does not throw into Yjs. The next
    * update then appends the document's whole state, which covers every
    * update missed in between, and unbinding makes one last such attempt.
+   * While appends keep failing, every update encodes the whole document
+   * again, which costs CPU on a large one.
    */
   bind(name: string, doc: Y.Doc): () => void {
     checkName(name);

@@ -210,7 +210,9 @@ export class Outbox {
   /**
    * Queues an entry behind every entry queued before it. Synchronous and a
    * single statement, so it joins the caller's open transaction (the
-   * settlement) and is rolled back with it.
+   * settlement) and is rolled back with it. Each device's entries must be
+   * queued in sequence order: the outbox keeps queue order and does not
+   * sort them, so one queued out of order waits as a `gap` at the relay.
    *
    * Returns false, and changes nothing, when the key is already queued,
    * sent or dead with the same hash. Throws an {@link OutboxError}

@@ -12,6 +12,11 @@
  * relay's idempotency per `<device>:<seq>` turns the repeat into
  * `duplicate`.
  *
+ * A gap that only an entry already acknowledged here could fill (a relay
+ * restored from an old backup) holds that device back for good, retried at
+ * the longest back-off; the `refused` events name the `expectedSeq`, and
+ * re-sending from the journal is left to the operator.
+ *
  * @example
  * const sender = new OutboxSender({
  *   outbox,
