@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { PeerDisconnected } from '../src/events.ts';
+import { LanProvider } from '../src/provider.ts';
+import { BRANCH, branchKey, devices, FAST, sleep, waitFor } from './helpers.ts';
+
+const fixture = fileURLToPath(
+  new URL('./fixtures/lan-host.ts', import.meta.url),
+);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+test('notices a frozen peer within a few seconds and reconnects when it thaws', async () => {
+  const key = branchKey();
+  const [a] = await devices(1, key, () => ({
+    heartbeatMs: 300,
+    deadAfterMs: 1500,
+  }));
+  if (!a) throw new Error('no device');
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const replies = createInterface({ input: child.stdout });
+    const started = new Promise((resolve) => replies.once('line', resolve));
+    child.stdin.write(
+      `${JSON.stringify({
+        cmd: 'start',
+        device: 'host-frozen',
+        key: key.toString('hex'),
+        broadcast: '127.255.255.255',
+        port: 0,
+        discoveryPort: a.discoveryPort,
+      })}\n`,
+    );
+    await started;
+    await a.provider.start();
+    await waitFor('connected', () => a.provider.peers().length === 1);
+
+    const gone = a.provider.once('peer-disconnected');
+    const frozenAt = Date.now();
+    child.kill('SIGSTOP');
+    const left: PeerDisconnected = await gone;
+    const noticedIn = Date.now() - frozenAt;
+    assert.is(left.codeName, 'HEARTBEAT_TIMEOUT');
+    assert.ok(noticedIn < 2500, `noticed after ${noticedIn} ms`);
+
+    child.kill('SIGCONT');
+    await waitFor('reconnected', () => a.provider.peers().length === 1, 15_000);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    await a.provider.stop();
+  }
+});
+
+test('start rejects when the port is taken and leaves nothing running', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as { port: number }).port;
+  const provider = new LanProvider({
+    ...FAST,
+    port,
+    device: 'dev-0',
+    branch: BRANCH,
+    role: 'till',
+    branchKey: branchKey(),
+  });
+  let code: unknown;
+  await provider.start().catch((e: { code?: unknown }) => {
+    code = e.code;
+  });
+  assert.is(code, 'EADDRINUSE');
+  assert.not.ok(provider.running);
+  await new Promise<void>((resolve) => taken.close(() => resolve()));
+  await sleep(50);
+  const left = process
+    .getActiveResourcesInfo()
+    .filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
+  assert.equal(left, []);
+});
+
+test.run();
