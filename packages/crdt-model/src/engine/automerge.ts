@@ -52,8 +52,7 @@ export class AutomergeEngine implements Engine {
     this.#handle = A.getBackend(A.init(actorOption));
     if (options.data) this.#handle.loadIncremental(options.data);
     this.#handle.updateDiffCursor();
-    for (const key of this.#handle.keys(ROOT)) this.#indexKey(key);
-    this.#index.takeChanges();
+    for (const key of this.#handle.keys(ROOT)) this.#indexKey(key, false);
   }
 
   transact(writer: string, build: (tx: EngineWriter) => void): void {
@@ -134,13 +133,13 @@ export class AutomergeEngine implements Engine {
     if (tables.size > 0) this.#changes.emit({ tables, local });
   }
 
-  #indexKey(key: string): void {
+  #indexKey(key: string, announce = true): void {
     const slash = key.indexOf('/');
     if (slash < 0) return;
     const storageKey = key.slice(slash + 1);
     if (!parseKey(storageKey)) return;
     const value = this.#handle.getWithType(ROOT, key);
-    this.#index.put(key.slice(0, slash), storageKey, decode(value));
+    this.#index.put(key.slice(0, slash), storageKey, decode(value), announce);
   }
 }
 

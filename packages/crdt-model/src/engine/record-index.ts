@@ -18,13 +18,21 @@ export class RecordIndex {
   #tables = new Map<string, Map<string, RecordState>>();
   #changed = new Map<string, Set<string>>();
 
-  /** Records the current value of one storage key (undefined: absent). */
-  put(table: string, key: string, value: Json | undefined): void {
+  /**
+   * Records the current value of one storage key (undefined: absent);
+   * `announce` false leaves it out of the next {@link takeChanges}.
+   */
+  put(
+    table: string,
+    key: string,
+    value: Json | undefined,
+    announce = true,
+  ): void {
     const parsed = parseKey(key);
     if (!parsed) return;
     const state = this.#state(table, parsed.id);
     state.plain = undefined;
-    this.#markChanged(table, parsed.id);
+    if (announce) this.#markChanged(table, parsed.id);
 
     if (parsed.kind === 'base') {
       state.base = isObject(value) ? value : undefined;

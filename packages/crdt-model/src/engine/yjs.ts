@@ -102,13 +102,19 @@ export class YjsEngine implements Engine {
 
   #observers = new Map<string, (event: Y.YMapEvent<unknown>) => void>();
 
-  /** Attaches a table on first use: indexes what is there, then follows it. */
-  #map(table: string): Y.Map<unknown> {
+  /**
+   * Attaches a table on first use: indexes what is there, then follows it.
+   * `announce` reports the records found as changed (a table that a
+   * received update created).
+   */
+  #map(table: string, announce = false): Y.Map<unknown> {
     let map = this.#maps.get(table);
     if (map) return map;
     map = this.doc.getMap(table);
     this.#maps.set(table, map);
-    for (const [key, value] of map) this.#index.put(table, key, value as Json);
+    for (const [key, value] of map) {
+      this.#index.put(table, key, value as Json, announce);
+    }
     const observer = (event: Y.YMapEvent<unknown>) => {
       for (const key of event.keysChanged) {
         this.#index.put(table, key, map.get(key) as Json | undefined);
@@ -116,11 +122,22 @@ export class YjsEngine implements Engine {
     };
     this.#observers.set(table, observer);
     map.observe(observer);
-    this.#index.takeChanges();
     return map;
   }
 
+  /** Root maps that received updates created, not yet attached. */
+  #attachNewTables(): void {
+    for (const [name, type] of this.doc.share) {
+      if (this.#maps.has(name)) continue;
+      if (!(type instanceof Y.Map) && type.constructor !== Y.AbstractType) {
+        continue;
+      }
+      this.#map(name, true);
+    }
+  }
+
   #afterTransaction = (tr: Y.Transaction) => {
+    this.#attachNewTables();
     const tables = this.#index.takeChanges();
     if (tables.size === 0) return;
     this.#changes.emit({ tables, local: tr.origin === YJS_LOCAL_ORIGIN });

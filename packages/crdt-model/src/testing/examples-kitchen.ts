@@ -43,6 +43,15 @@ export function kitchenExamples(test: Test, factory: EngineFactory): void {
     );
   });
 
+  test('shows the table an order was transferred to after sending', () => {
+    const day = singleDay(factory);
+    const orderId = day.openOrder({ table: '4' });
+    day.addLine({ orderId, itemId: 'soup' });
+    day.sendToKitchen({ orderId });
+    day.transferOrder({ orderId, table: '22' });
+    assert.is(day.kdsQueues()[0]!.tickets[0]!.table, '22');
+  });
+
   test('sends one course at a time', () => {
     const day = singleDay(factory);
     const orderId = day.openOrder({ table: '4' });

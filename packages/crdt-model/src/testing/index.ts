@@ -10,6 +10,7 @@
  * test.run();
  */
 import type { Test } from 'uvu';
+import { engineExamples } from './examples-engine.ts';
 import { errorExamples } from './examples-errors.ts';
 import { kitchenExamples } from './examples-kitchen.ts';
 import { menuExamples } from './examples-menu.ts';
@@ -55,6 +56,7 @@ export {
 
 /** Registers every worked example on `test` for one engine. */
 export function workedExamples(test: Test, factory: EngineFactory): void {
+  engineExamples(test, factory);
   orderExamples(test, factory);
   kitchenExamples(test, factory);
   settlementExamples(test, factory);

@@ -1,6 +1,7 @@
 import type { DaySnapshot } from '../day/day-state.ts';
 import { STATUSES, type Ticket, type TicketStatus } from '../day/records.ts';
 import type { LineId, OrderId, TicketId } from '../ids.ts';
+import { rootOf } from './order-lines.ts';
 
 /** A ticket's merged status: the greatest (epoch, rank) of its marks. */
 export interface TicketState {
@@ -40,6 +41,7 @@ export interface KdsItem {
 export interface KdsTicket {
   id: TicketId;
   orderId: OrderId;
+  /** The order's table now (after transfers and merges). */
   table: string;
   station: string;
   status: TicketStatus;
@@ -90,7 +92,8 @@ function kdsTicket(
   return {
     id: ticket.id,
     orderId: ticket.orderId,
-    table: ticket.table,
+    // Where the food goes now: the order may have moved since it was sent.
+    table: day.orders.get(rootOf(day, ticket.orderId))?.table ?? ticket.table,
     station: ticket.station,
     status: state.status,
     epoch: state.epoch,
