@@ -274,6 +274,23 @@ test('refuses bad entries and arguments and stores nothing', () => {
   assert.equal(keysOf(outbox), ['till-1:1']);
 });
 
+test('a full disk fails the enqueue and leaves the queue as it was', () => {
+  const { db, outbox } = open();
+  outbox.enqueue(journalEntry('till-1', 1), 'own');
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  db.pragma(`max_page_count = ${pages}`);
+  const big = journalEntry('till-1', 2);
+  big.payload = { note: 'x'.repeat(50_000) };
+  const settle = db.transaction(() => outbox.enqueue(big, 'own'));
+  assert.throws(
+    settle,
+    (error: { code?: string }) => error.code === 'SQLITE_FULL',
+  );
+  db.pragma('max_page_count = 1073741823');
+  assert.equal(keysOf(outbox), ['till-1:1']);
+  assert.ok(outbox.enqueue(big, 'own'));
+});
+
 test('forgets old acknowledged keys only when pruned', () => {
   const { outbox, clock } = open();
   outbox.enqueue(journalEntry('till-1', 1), 'own');

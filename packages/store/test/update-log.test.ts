@@ -375,6 +375,26 @@ test('a bound document catches up after an append fails', () => {
   assert.equal(contents(fromUpdate(log.load('d'))), { a: 1, b: 2, c: 3, d: 4 });
 });
 
+test('catches up once a full disk has room again', () => {
+  const { log, db } = openLog();
+  const doc = new Y.Doc();
+  log.bind('d', doc);
+  const failures: { error: { code?: string } }[] = [];
+  log.on('append-failed', (event) => failures.push(event as never));
+  doc.getMap('keys').set('a', 1);
+
+  // A disk that is full: the file may not grow by a single page.
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  db.pragma(`max_page_count = ${pages}`);
+  doc.getMap('keys').set('big', 'x'.repeat(20_000));
+  assert.is(failures[0]?.error.code, 'SQLITE_FULL');
+  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1 });
+
+  db.pragma('max_page_count = 1073741823');
+  doc.getMap('keys').set('b', 2);
+  assert.equal(contents(fromUpdate(log.load('d'))), contents(doc));
+});
+
 test('unbinding writes the state an earlier failure left unsaved', () => {
   const { log, db } = openLog();
   const doc = new Y.Doc();
