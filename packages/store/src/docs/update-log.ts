@@ -36,7 +36,11 @@ import {
   type UpdateLogOptions,
 } from './types.ts';
 
-export * from './errors.ts';
+export {
+  MAX_DOC_NAME_LENGTH,
+  UpdateLogError,
+  type UpdateLogErrorCode,
+} from './errors.ts';
 export * from './types.ts';
 
 /**

@@ -62,7 +62,14 @@ import {
   type SenderState,
 } from './sender-options.ts';
 
-export * from './sender-options.ts';
+export {
+  type OutboxSenderOptions,
+  type RefusedEntry,
+  SENDER_DEFAULTS,
+  type SenderClock,
+  type SenderEvents,
+  type SenderState,
+} from './sender-options.ts';
 
 interface Hold {
   failures: number;
