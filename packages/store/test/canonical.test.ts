@@ -41,4 +41,21 @@ test('encodes the canonical text as UTF-8', () => {
   assert.equal([...canonicalBytes('ش')], [0x22, 0xd8, 0xb4, 0x22]);
 });
 
+test('plain strings take the fast path with the same result', () => {
+  const samples = [
+    'till-1',
+    '',
+    'a b~',
+    'tab\there',
+    'del\x7f',
+    'q"',
+    'b\\s',
+    'شاي',
+    'e\u0301',
+  ];
+  for (const text of samples) {
+    assert.is(canonicalize(text), JSON.stringify(text.normalize('NFC')));
+  }
+});
+
 test.run();

@@ -286,6 +286,7 @@ test('refuses an invoice that does not add up and journals nothing', () => {
       { ...invoice, tax: invoice.tax - 1 },
       { ...invoice, payments: [{ method: 'cash', amount: 1 }] },
       { ...invoice, total: 28.75 },
+      { ...invoice, seller: { ...invoice.seller, rating: 4.5 } },
     ];
     for (const bad of cases) {
       assert.throws(

@@ -34,8 +34,13 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalize(value));
 }
 
+/** Printable ASCII other than `"` and `\\`: already canonical as is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string as canonical JSON: NFC, then standard JSON escaping. */
 export function canonicalString(text: string): string {
+  // Most strings (ids, dates, hashes) need neither; skip the work.
+  if (PLAIN.test(text)) return `"${text}"`;
   return JSON.stringify(text.normalize('NFC'));
 }
 

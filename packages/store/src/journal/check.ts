@@ -144,11 +144,13 @@ function checkOrder(
 }
 
 function checkHash(e: JournalEntry, payloadText?: string): ChainFault | null {
-  const { hash, ...rest } = e;
+  // The hash input names its members, so the entry's own `hash` is left
+  // out without copying the entry.
+  const hash = e.hash;
   const actual =
     payloadText === undefined
-      ? computeHash(rest)
-      : computeHashWithPayloadText(rest, payloadText);
+      ? computeHash(e)
+      : computeHashWithPayloadText(e, payloadText);
   if (actual === hash) return null;
   return fault(
     'hash-mismatch',

@@ -29,18 +29,19 @@ export interface ParsedDocNo {
   counter: number;
 }
 
-const DOC_NO = /^(.+)-(\d{6,})$/;
+const DIGITS = /^\d+$/;
 
 /** Splits a document number, or returns null when it is malformed. */
 export function parseDocNo(docNo: string): ParsedDocNo | null {
-  const match = DOC_NO.exec(docNo);
-  if (!match) return null;
-  const counter = Number(match[2]);
+  const cut = docNo.lastIndexOf('-');
+  if (cut < 1) return null;
+  const digits = docNo.slice(cut + 1);
+  if (digits.length < DOC_NUMBER_DIGITS || !DIGITS.test(digits)) return null;
+  const counter = Number(digits);
   if (!Number.isSafeInteger(counter) || counter < 1) return null;
 
   // Leading zeros only pad to six digits; 0000007 would be a second
   // spelling of 000007 and is refused.
-  const digits = match[2] ?? '';
   if (digits.length > DOC_NUMBER_DIGITS && digits.startsWith('0')) return null;
-  return { series: match[1] ?? '', counter };
+  return { series: docNo.slice(0, cut), counter };
 }

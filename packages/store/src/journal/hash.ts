@@ -79,5 +79,6 @@ export function sha256Hex(text: string): string {
 
 function int(value: number): string {
   // Same rule as the canonical form: the fast path must not be laxer.
+  if (Number.isSafeInteger(value)) return String(value);
   return canonicalize(value);
 }

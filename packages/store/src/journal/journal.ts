@@ -7,7 +7,8 @@
  */
 import type { Logger } from '@brigade/log';
 import type { Database, Statement } from 'better-sqlite3';
-import { fromSqliteError } from '../store/errors.ts';
+import { fromSqliteError, StoreError } from '../store/errors.ts';
+import { CanonicalError } from './canonical.ts';
 import { DOCUMENT_KINDS, formatDocNo, parseDocNo } from './doc-number.ts';
 import type { CanonicalValue, EntryKind, JournalEntry } from './entry.ts';
 import {
@@ -155,6 +156,9 @@ export class Journal {
       );
       return this.#db.inTransaction ? run() : run.immediate();
     } catch (error) {
+      if (error instanceof CanonicalError) {
+        throw new StoreError('invalid-settlement', error.message);
+      }
       throw fromSqliteError(error, 'cannot append to the journal');
     }
   }

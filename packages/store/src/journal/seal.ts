@@ -8,6 +8,9 @@ import type { CanonicalValue, JournalEntry } from './entry.ts';
 import { computeHashWithPayloadText, GENESIS_HASH } from './hash.ts';
 import { nextRunning, ZERO_TOTALS } from './running.ts';
 
+/** Text that NFC cannot change: the payload object is returned as given. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** An entry's own facts; the chain supplies the rest. */
 export type EntryDraft = Pick<
   JournalEntry,
@@ -42,7 +45,9 @@ export function sealEntry(
     businessDate: draft.businessDate,
     user: draft.user.normalize('NFC'),
     docNo: draft.docNo === null ? null : draft.docNo.normalize('NFC'),
-    payload: JSON.parse(payloadText) as JournalEntry['payload'],
+    payload: ASCII.test(payloadText)
+      ? draft.payload
+      : (JSON.parse(payloadText) as JournalEntry['payload']),
     total: draft.total,
     tax: draft.tax,
     running: nextRunning(prev?.running ?? ZERO_TOTALS, draft.kind, draft.total),

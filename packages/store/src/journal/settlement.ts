@@ -4,7 +4,6 @@
  */
 
 import { StoreError } from '../store/errors.ts';
-import { isCanonical } from './canonical.ts';
 import type { InvoiceLine, SalePayload } from './payloads.ts';
 
 /**
@@ -19,8 +18,27 @@ export function assertInvoiceAddsUp(
   const fail = (why: string) => {
     throw new StoreError('invalid-settlement', `invoice ${p.orderId}: ${why}`);
   };
-  if (!isCanonical(p)) fail('amounts must be integers, values plain JSON');
+  // Floats anywhere else in the snapshot are refused when it is sealed.
   if (!Array.isArray(p.lines) || p.lines.length === 0) fail('no lines');
+  if (!Array.isArray(p.taxes) || !Array.isArray(p.payments)) {
+    fail('taxes and payments must be lists');
+  }
+  const amounts = [
+    p.total,
+    p.tax,
+    ...p.lines.flatMap((l) => [
+      l.qty,
+      l.unitPrice,
+      l.lineTotal,
+      l.taxRate,
+      ...l.modifiers.map((m) => m.price),
+    ]),
+    ...p.taxes.flatMap((t) => [t.rate, t.base, t.tax]),
+    ...p.payments.map((x) => x.amount),
+  ];
+  if (!amounts.every(Number.isSafeInteger)) {
+    fail('amounts, rates and quantities must be integers');
+  }
   for (const line of p.lines) {
     if (lineTotal(line) !== line.lineTotal) {
       fail(`line ${line.lineId} total ${line.lineTotal} is not qty × price`);
