@@ -100,7 +100,15 @@ export class Till {
     );
     this.#localSync = new LocalSyncEndpoint({
       branch: options.branch,
-      docs: { open: (name) => this.docs.get(name)! },
+      docs: {
+        open: (name) => {
+          // The room subscribes right after this returns; the log goes last.
+          setImmediate(() => {
+            if (!this.#stopping) this.docs.logLast();
+          });
+          return this.docs.get(name)!;
+        },
+      },
       serves: (name) => this.docs.get(name) !== undefined,
       accessOf: (req, url) => auth.accessOf(tokenOf(req, url)) ?? 'read',
       logger: this.#log,
@@ -150,6 +158,7 @@ export class Till {
         till.#log.info({ reconciled }, 'settlement claims written at start-up');
       }
       await till.sync.start();
+      till.docs.logLast();
       const address = await till.#http.start();
       const host =
         address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -28,15 +28,17 @@ export class TillDocuments {
   readonly dayDoc = new Y.Doc();
   readonly menu: MenuDocument;
   readonly day: ServiceDay;
-  #unbind: (() => void)[] = [];
+  #store: Store;
+  #unbind = new Map<string, () => void>();
 
   constructor(store: Store, device: string, businessDate: string) {
     this.businessDate = businessDate;
     this.menuName = menuDocName(store.branch);
     this.dayName = dayDocName(store.branch, businessDate);
+    this.#store = store;
     for (const [name, doc] of this.#pairs()) {
       store.updateLog.loadInto(name, doc);
-      this.#unbind.push(store.updateLog.bind(name, doc));
+      this.#unbind.set(name, store.updateLog.bind(name, doc));
     }
     this.menu = new MenuDocument(yjsEngine(this.menuDoc), { device });
     this.day = new ServiceDay(yjsEngine(this.dayDoc), {
@@ -67,10 +69,27 @@ export class TillDocuments {
     return [this.menuName, this.dayName];
   }
 
+  /**
+   * Moves the update log's listener behind every other listener of the
+   * documents (LAN provider, relay links, `/sync` rooms), so a change is
+   * forwarded to peers and screens before its fsync rather than after.
+   * Durability is unchanged: listeners run synchronously inside the change,
+   * so the API still answers only once the change is on disk.
+   */
+  logLast(): void {
+    for (const [name, doc] of this.#pairs()) {
+      const unbind = this.#unbind.get(name);
+      if (!unbind) continue;
+      unbind();
+      this.#unbind.set(name, this.#store.updateLog.bind(name, doc));
+    }
+  }
+
   /** Unbinds from the update log (writing anything held back). */
   close(): void {
     this.day.close();
-    for (const unbind of this.#unbind.splice(0)) unbind();
+    for (const unbind of this.#unbind.values()) unbind();
+    this.#unbind.clear();
   }
 
   #pairs(): [string, Y.Doc][] {
