@@ -86,11 +86,19 @@ function checkAfterRestart(dir: string, claims: string, run: number): number {
     store.reconcileClaims((e) => appendFileSync(claims, `${e.seq}\n`));
 
     const entries = store.journal.entriesAfter(0, 1_000_000);
-    entries.forEach((e, i) => assert.is(e.seq, i + 1, `run ${run}: seq`));
+    assert.equal(
+      entries.map((e) => e.seq),
+      entries.map((_, i) => i + 1),
+      `run ${run}: seq`,
+    );
     const counters = entries.flatMap((e) =>
       e.docNo ? [parseDocNo(e.docNo)?.counter] : [],
     );
-    counters.forEach((c, i) => assert.is(c, i + 1, `run ${run}: doc number`));
+    assert.equal(
+      counters,
+      counters.map((_, i) => i + 1),
+      `run ${run}: doc number`,
+    );
 
     const keys = store.outbox.nextBatch(entries.length + 10).map((r) => r.key);
     assert.equal(

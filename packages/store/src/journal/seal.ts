@@ -9,7 +9,7 @@ import { computeHashWithPayloadText, GENESIS_HASH } from './hash.ts';
 import { nextRunning, ZERO_TOTALS } from './running.ts';
 
 /** Text that NFC cannot change: the payload object is returned as given. */
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** An entry's own facts; the chain supplies the rest. */
 export type EntryDraft = Pick<
@@ -45,7 +45,7 @@ export function sealEntry(
     businessDate: draft.businessDate,
     user: draft.user.normalize('NFC'),
     docNo: draft.docNo === null ? null : draft.docNo.normalize('NFC'),
-    payload: ASCII.test(payloadText)
+    payload: !NON_ASCII.test(payloadText)
       ? draft.payload
       : (JSON.parse(payloadText) as JournalEntry['payload']),
     total: draft.total,
