@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { type Harness, startApi } from './support/api.ts';
 import { batch, ChainBuilder } from './support/chain.ts';
 
-const RUNS = 150;
+const RUNS = 100;
 
 /** `FUZZ_SEED=<n>` replays a failure that fast-check reported. */
 const seed =
