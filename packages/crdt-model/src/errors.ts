@@ -23,6 +23,7 @@ export type ModelErrorCode =
   | 'unknown-order'
   | 'unknown-line'
   | 'unknown-ticket'
+  | 'unknown-claim'
   /** The line was voided; a void is final. */
   | 'line-voided'
   /** The order has a settlement claim; it can no longer change. */

@@ -30,6 +30,7 @@ export type { DayIndex, DaySnapshot } from './day/day-state.ts';
 export { snapshotOf } from './day/day-state.ts';
 export type {
   Claim,
+  ClaimCredit,
   Line,
   LineVoid,
   ModifierSnapshot,
@@ -132,6 +133,7 @@ export {
 export {
   type ClaimView,
   type LineView,
+  liveClaims,
   type OrderStatus,
   type OrderView,
   orderView,

@@ -115,6 +115,15 @@ export interface Claim {
   /** Fingerprint of the invoice the claim settled (see `invoiceDigest`). */
   digest: string;
   at: number;
+  /** Set when a credit note cancelled this settlement. */
+  credited: ClaimCredit | null;
+}
+
+/** The credit note that cancelled a settlement. */
+export interface ClaimCredit {
+  docNo: string;
+  device: string;
+  at: number;
 }
 
 /**
@@ -177,6 +186,8 @@ export const CLAIM = {
   total: 'tot',
   digest: 'h',
   at: 'at',
+  /** `{docNo, device, at}` of the credit note, set later. */
+  credited: 'cr',
 } as const;
 
 const str = (v: Json | undefined, fallback = ''): string =>
@@ -333,10 +344,11 @@ export function decodeClaim(r: EngineRecord): Claim {
     total: num(f[CLAIM.total]),
     digest: str(f[CLAIM.digest]),
     at: num(f[CLAIM.at]),
+    credited: (f[CLAIM.credited] ?? null) as ClaimCredit | null,
   };
 }
 
-export function claimFields(claim: Omit<Claim, 'id'>): JsonObject {
+export function claimFields(claim: Omit<Claim, 'id' | 'credited'>): JsonObject {
   return {
     [CLAIM.orderId]: claim.orderId,
     [CLAIM.device]: claim.device,

@@ -29,6 +29,7 @@ import * as check from './checks.ts';
 import { type DaySnapshot, DayState } from './day-state.ts';
 import { pricingFields, snapshotLine } from './menu-lookup.ts';
 import {
+  CLAIM,
   claimFields,
   LINE,
   type Line,
@@ -482,6 +483,33 @@ export class ServiceDay {
       ),
     );
     return id;
+  }
+
+  /**
+   * Records that a credit note cancelled a settlement claim, resolving the
+   * conflicts it caused; an order whose claims are all credited is open
+   * again and can be settled anew. Crediting a claim twice keeps the first
+   * credit note.
+   */
+  creditClaim(input: {
+    claimId: ClaimId;
+    creditDocNo: string | number;
+    device?: string;
+  }): void {
+    const device = deviceId(input.device ?? this.device);
+    const docNo = check.nonEmpty(String(input.creditDocNo), 'creditDocNo', 100);
+    const claim = this.#state.claims.get(input.claimId);
+    if (!claim) {
+      throw new ModelError('unknown-claim', `no claim ${input.claimId}`);
+    }
+    if (claim.credited) return;
+    this.#write((tx) =>
+      tx.set(T.claims, claim.id, CLAIM.credited, {
+        docNo,
+        device,
+        at: this.#now(),
+      }),
+    );
   }
 
   // Business day -----------------------------------------------------------

@@ -65,7 +65,11 @@ export interface Engine {
   record(table: string, id: string): EngineRecord | undefined;
   /** Ids of every record in a table, in no particular order. */
   ids(table: string): string[];
-  /** Calls `listener` after every transaction that changed a record. */
+  /**
+   * Calls `listener` after every transaction that changed a record of a
+   * table this engine has been asked about (through `record` or `ids`;
+   * the domain classes ask about all of theirs when they are created).
+   */
   onChange(listener: (change: EngineChange) => void): () => void;
   /**
    * Calls `listener` with the binary update of every change made here

@@ -104,16 +104,16 @@ export class YjsEngine implements Engine {
 
   /**
    * Attaches a table on first use: indexes what is there, then follows it.
-   * `announce` reports the records found as changed (a table that a
-   * received update created).
+   * Root types the model never asked about are left alone, so that other
+   * code may keep its own types (a `Y.Array`, say) in the same document.
    */
-  #map(table: string, announce = false): Y.Map<unknown> {
+  #map(table: string): Y.Map<unknown> {
     let map = this.#maps.get(table);
     if (map) return map;
     map = this.doc.getMap(table);
     this.#maps.set(table, map);
     for (const [key, value] of map) {
-      this.#index.put(table, key, value as Json, announce);
+      this.#index.put(table, key, value as Json, false);
     }
     const observer = (event: Y.YMapEvent<unknown>) => {
       for (const key of event.keysChanged) {
@@ -125,19 +125,7 @@ export class YjsEngine implements Engine {
     return map;
   }
 
-  /** Root maps that received updates created, not yet attached. */
-  #attachNewTables(): void {
-    for (const [name, type] of this.doc.share) {
-      if (this.#maps.has(name)) continue;
-      if (!(type instanceof Y.Map) && type.constructor !== Y.AbstractType) {
-        continue;
-      }
-      this.#map(name, true);
-    }
-  }
-
   #afterTransaction = (tr: Y.Transaction) => {
-    this.#attachNewTables();
     const tables = this.#index.takeChanges();
     if (tables.size === 0) return;
     this.#changes.emit({ tables, local: tr.origin === YJS_LOCAL_ORIGIN });

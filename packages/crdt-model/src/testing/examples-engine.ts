@@ -72,6 +72,8 @@ export function engineExamples(test: Test, factory: EngineFactory): void {
     const a = factory.create(0);
     const b = factory.create(1);
     const seen: EngineChange[] = [];
+    b.ids('things');
+    b.ids('others');
     b.onChange((change) => seen.push(change));
     a.onUpdate((u) => b.applyUpdate(u));
     a.transact('w1', (tx) => {

@@ -148,6 +148,50 @@ export function settlementExamples(test: Test, factory: EngineFactory): void {
     }
   });
 
+  test('resolves a double settlement when one sale is credited', () => {
+    const r = replicas(factory, 2);
+    const [a, b] = pair(r.days);
+    const orderId = a.openOrder({ table: '15' });
+    a.addLine({ orderId, itemId: 'fish-chips' });
+    r.syncAll();
+    a.claimSettlement({ orderId, docNo: 'A-7', total: 1795 });
+    const second = b.claimSettlement({ orderId, docNo: 'B-3', total: 1795 });
+    r.syncAll();
+    b.creditClaim({ claimId: second, creditDocNo: 'B-4' });
+    r.syncAll();
+    for (const day of [a, b]) {
+      assert.equal(day.conflicts(), []);
+      assert.is(day.order(orderId)!.status, 'settled');
+      assert.equal(
+        day.order(orderId)!.claims.map((c) => c.credited?.docNo ?? null),
+        [null, 'B-4'],
+      );
+    }
+    refuses(r.engines[0]!, 'unknown-claim', () =>
+      a.creditClaim({ claimId: 'c-none' as never, creditDocNo: 1 }),
+    );
+  });
+
+  test('reopens an order edited after settlement once its claim is credited', () => {
+    const r = replicas(factory, 2);
+    const [a, b] = pair(r.days);
+    const orderId = a.openOrder({ table: '15' });
+    const lineId = a.addLine({ orderId, itemId: 'lager' });
+    r.syncAll();
+    const claim = a.claimSettlement({ orderId, docNo: 'A-8', total: 625 });
+    b.changeQuantity({ lineId, delta: 1 });
+    r.syncAll();
+    a.creditClaim({ claimId: claim, creditDocNo: 'A-9' });
+    assert.is(a.order(orderId)!.status, 'open');
+    assert.equal(a.conflicts(), []);
+    a.claimSettlement({ orderId, docNo: 'A-10', total: 1250 });
+    r.syncAll();
+    for (const day of [a, b]) {
+      assert.is(day.order(orderId)!.status, 'settled');
+      assert.equal(day.conflicts(), []);
+    }
+  });
+
   test('records a journaled settlement even on a settled order', () => {
     const r = replicas(factory, 2);
     const [a, b] = pair(r.days);

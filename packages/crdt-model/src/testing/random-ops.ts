@@ -1,7 +1,7 @@
 import { STATUSES } from '../day/records.ts';
 import type { ServiceDay } from '../day/service-day.ts';
 import { ModelError } from '../errors.ts';
-import type { LineId, OrderId, TicketId } from '../ids.ts';
+import type { ClaimId, LineId, OrderId, TicketId } from '../ids.ts';
 import type { Menu } from '../menu/menu.ts';
 import type { Prng } from './prng.ts';
 
@@ -33,6 +33,9 @@ const pickLine = (prng: Prng, day: ServiceDay): LineId =>
   pick(prng, [...day.snapshot().lines.keys()]);
 const pickTicket = (prng: Prng, day: ServiceDay): TicketId =>
   pick(prng, [...day.snapshot().tickets.keys()]);
+
+const pickClaim = (prng: Prng, day: ServiceDay): ClaimId =>
+  pick(prng, [...day.snapshot().claims.keys()]);
 
 const ops: [number, Op][] = [
   [
@@ -139,6 +142,14 @@ const ops: [number, Op][] = [
         total,
       });
     },
+  ],
+  [
+    0.3,
+    (prng, day) =>
+      day.creditClaim({
+        claimId: pickClaim(prng, day),
+        creditDocNo: `${day.device}-cn-${prng.int(1, 1e6)}`,
+      }),
   ],
 ];
 

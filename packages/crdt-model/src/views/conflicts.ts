@@ -2,6 +2,7 @@ import type { DaySnapshot } from '../day/day-state.ts';
 import type { ClaimId, LineId, OrderId } from '../ids.ts';
 import { invoiceDigest, invoiceOf } from './invoice.ts';
 import { firedOf, inMergeCycle, rootOf } from './order-lines.ts';
+import { liveClaims } from './order-view.ts';
 
 export type ConflictKind =
   /** Two or more settlement claims on one order. */
@@ -42,7 +43,12 @@ export interface Conflict {
   actions: ManagerAction[];
 }
 
-/** Every conflict of the day, by id. */
+/**
+ * Every conflict of the day, by id. Settlements cancelled by a credit note
+ * (`ServiceDay.creditClaim`) no longer count: a double settlement is
+ * resolved once at most one claim is left, an edit after a claim once that
+ * claim is credited.
+ */
 export function conflicts(day: DaySnapshot): Conflict[] {
   const found = [
     ...settlementConflicts(day),
@@ -54,10 +60,8 @@ export function conflicts(day: DaySnapshot): Conflict[] {
 
 function settlementConflicts(day: DaySnapshot): Conflict[] {
   const found: Conflict[] = [];
-  for (const [orderId, ids] of day.index.claimsByOrder) {
-    const claims = [...ids]
-      .map((id) => day.claims.get(id)!)
-      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  for (const orderId of day.index.claimsByOrder.keys()) {
+    const claims = liveClaims(day, orderId);
     const claimIds = claims.map((c) => c.id);
     if (claims.length > 1) {
       found.push({

@@ -1,6 +1,7 @@
 import type { DaySnapshot } from '../day/day-state.ts';
 import type {
   Claim,
+  ClaimCredit,
   Line,
   LineVoid,
   ModifierSnapshot,
@@ -58,6 +59,8 @@ export interface ClaimView {
   docNo: string;
   total: number;
   at: number;
+  /** The credit note that cancelled it, if one did. */
+  credited: ClaimCredit | null;
 }
 
 /** An order with its lines and totals. */
@@ -82,9 +85,22 @@ export interface OrderView {
 
 const noCurrency: Currency = { code: 'XXX', exponent: 2 };
 
-/** The status of one order record. */
+/** Claims on an order that no credit note has cancelled. */
+export function liveClaims(day: DaySnapshot, id: OrderId): Claim[] {
+  const live: Claim[] = [];
+  for (const claimId of day.index.claimsByOrder.get(id) ?? []) {
+    const claim = day.claims.get(claimId);
+    if (claim && !claim.credited) live.push(claim);
+  }
+  return live.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * The status of one order record: settled while it has a claim no credit
+ * note cancelled; an order whose every claim was credited is open again.
+ */
 export function statusOf(day: DaySnapshot, order: Order): OrderStatus {
-  if ((day.index.claimsByOrder.get(order.id)?.size ?? 0) > 0) return 'settled';
+  if (liveClaims(day, order.id).length > 0) return 'settled';
   if (rootOf(day, order.id) !== order.id) return 'merged';
   if (order.carriedTo) return 'carried';
   return 'open';
@@ -173,11 +189,12 @@ function claimsOf(day: DaySnapshot, id: OrderId): ClaimView[] {
   }
   return claims
     .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
-    .map(({ id: claimId, device, docNo, total, at }) => ({
+    .map(({ id: claimId, device, docNo, total, at, credited }) => ({
       id: claimId,
       device,
       docNo,
       total,
       at,
+      credited,
     }));
 }
