@@ -1,0 +1,147 @@
+/**
+ * `brigade journal verify|export` as an auditor runs it: the real
+ * `brigade` binary in a child process, its exit code and its output.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type JournalEntry, Store } from '../src/index.ts';
+import {
+  openStore,
+  runJournal,
+  settleMany,
+  TestClock,
+  tempDir,
+} from './journal-fixtures.ts';
+import { tamper } from './tamper.ts';
+
+const brigade = fileURLToPath(
+  new URL('../../../bin/brigade.js', import.meta.url),
+);
+
+function cli(...argv: string[]) {
+  const run = spawnSync(process.execPath, [brigade, 'journal', ...argv], {
+    encoding: 'utf8',
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A till folder with five sales and a peer's two, closed. */
+function tillFolder(dir: string): JournalEntry[] {
+  const clock = new TestClock();
+  const peerDir = join(dir, 'peer');
+  const peer = Store.open({ dir: peerDir, device: 'till-2', branch: 'riyadh' });
+  const peerEntries = settleMany(peer, clock, 2);
+  peer.close();
+  const store = openStore(join(dir, 'till'), clock);
+  const own = settleMany(store, clock, 5);
+  store.acceptReplicas(peerEntries);
+  store.close();
+  return [...own, ...peerEntries];
+}
+
+test('verify exits 0 with a JSON summary per device', () => {
+  const { dir, remove } = tempDir();
+  try {
+    const entries = tillFolder(dir);
+    const run = cli('verify', '--data', join(dir, 'till'));
+    assert.is(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(
+      report.devices.map((d: Record<string, unknown>) => [
+        d.device,
+        d.entries,
+        d.lastSeq,
+        d.lastHash,
+      ]),
+      [
+        ['till-1', 5, 5, entries[4]?.hash],
+        ['till-2', 2, 2, entries[6]?.hash],
+      ],
+    );
+    assert.equal(report.devices[0].perpetual, entries[4]?.running);
+  } finally {
+    remove();
+  }
+});
+
+test('verify exits 1 naming the first broken entry', () => {
+  const { dir, remove } = tempDir();
+  try {
+    tillFolder(dir);
+    tamper(join(dir, 'till'), (db) =>
+      db.exec("UPDATE journal SET user = 'someone-else' WHERE seq = 3"),
+    );
+    const run = cli('verify', '--data', join(dir, 'till'));
+    assert.is(run.code, 1);
+    assert.match(run.stderr, /till-1 entry 3 is broken: hash-mismatch/);
+    assert.is(JSON.parse(run.stdout).fault.seq, 3);
+  } finally {
+    remove();
+  }
+});
+
+test('verify and export exit 2 on a missing or non-Brigade folder', () => {
+  const { dir, remove } = tempDir();
+  try {
+    writeFileSync(join(dir, 'notes.txt'), 'hello');
+    for (const action of ['verify', 'export']) {
+      const missing = cli(action, '--data', join(dir, 'nope'));
+      assert.is(missing.code, 2);
+      assert.match(missing.stderr, /is not a folder/);
+      const other = cli(action, '--data', dir);
+      assert.is(other.code, 2);
+      assert.match(other.stderr, /not a Brigade data folder/);
+    }
+  } finally {
+    remove();
+  }
+});
+
+test('bad flags and anchors exit 2 with the usage', async () => {
+  const noData = await runJournal(['verify']);
+  assert.is(noData.code, 2);
+  assert.match(noData.stderr, /--data DIR is required/);
+  const unknown = await runJournal(['verify', '--data', '/tmp', '--fast']);
+  assert.is(unknown.code, 2);
+  const anchor = await runJournal([
+    'verify',
+    '--data',
+    '/tmp',
+    '--anchor',
+    'x',
+  ]);
+  assert.is(anchor.code, 2);
+  assert.match(anchor.stderr, /DEVICE:SEQ:HASH/);
+  const action = await runJournal(['fix']);
+  assert.is(action.code, 2);
+  assert.match(action.stderr, /usage:/);
+});
+
+test('export writes the own journal as JSON Lines, and the replicas on request', () => {
+  const { dir, remove } = tempDir();
+  try {
+    const entries = tillFolder(dir);
+    const own = cli('export', '--data', join(dir, 'till'));
+    assert.is(own.code, 0, own.stderr);
+    const lines = own.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(lines, entries.slice(0, 5));
+
+    const all = cli('export', '--data', join(dir, 'till'), '--replicas');
+    const withReplicas = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(withReplicas, entries);
+  } finally {
+    remove();
+  }
+});
+
+test.run();
