@@ -15,7 +15,6 @@ import type { TillOptions } from './cli/options.ts';
 import { localBusinessDate } from './core/business-date.ts';
 import { TillDocuments } from './core/documents.ts';
 import { Fiscal } from './core/fiscal.ts';
-import { ResolvedClaims } from './core/resolved-claims.ts';
 import { TillCore } from './core/till-core.ts';
 import { BranchAuth } from './http/branch-auth.ts';
 import { EventStream } from './http/event-stream.ts';
@@ -64,13 +63,11 @@ export class Till {
       deps.businessDate ?? localBusinessDate(),
     );
     if (deps.menu) this.docs.menu.write(deps.menu);
-    const resolved = new ResolvedClaims(this.docs.dayDoc);
     const journalled = () => this.sync.journalChanged();
-    this.core = new TillCore(store, this.docs, resolved, journalled);
+    this.core = new TillCore(store, this.docs, journalled);
     this.fiscal = new Fiscal(
       store,
       this.docs,
-      resolved,
       { name: options.branch, vatNumber: '' },
       journalled,
     );

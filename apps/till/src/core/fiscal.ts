@@ -5,7 +5,7 @@
  * after the commit, and start-up reconciliation writes any claim a crash
  * left out.
  */
-import type { OrderId, Totals } from '@brigade/crdt-model';
+import type { ClaimId, OrderId, Totals } from '@brigade/crdt-model';
 import type {
   JournalEntry,
   Payment,
@@ -18,7 +18,6 @@ import { translated } from '../api/model-errors.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import type { TillDocuments } from './documents.ts';
 import { creditInvoice, receiptText, salePayload } from './invoice.ts';
-import type { ResolvedClaims } from './resolved-claims.ts';
 
 export interface SettleResult {
   docNo: string;
@@ -49,20 +48,17 @@ const PAGE = 500;
 export class Fiscal {
   #store: Store;
   #docs: TillDocuments;
-  #resolved: ResolvedClaims;
   #seller: Seller;
   #onJournal: () => void;
 
   constructor(
     store: Store,
     docs: TillDocuments,
-    resolved: ResolvedClaims,
     seller: Seller,
     onJournal: () => void,
   ) {
     this.#store = store;
     this.#docs = docs;
-    this.#resolved = resolved;
     this.#seller = seller;
     this.#onJournal = onJournal;
   }
@@ -79,7 +75,10 @@ export class Fiscal {
     const day = this.#docs.day;
     const view = day.order(orderId as OrderId);
     if (!view) throw notFound('unknown-order', `no order ${orderId}`);
-    if (view.claims.some((c) => c.device === this.#store.device)) {
+    const own = view.claims.filter(
+      (c) => c.device === this.#store.device && !c.credited,
+    );
+    if (own.length > 0) {
       throw conflict(
         'already-settled',
         `order ${orderId} was already settled on this till`,
@@ -153,13 +152,7 @@ export class Fiscal {
         invoice: creditInvoice(sale, qtyByLine),
       }),
     );
-    if (entry.total === original.total) {
-      this.#resolved.markCredited(docNo, {
-        creditDocNo: entry.docNo ?? '',
-        device: this.#store.device,
-        at: Date.now(),
-      });
-    }
+    if (entry.total === original.total) this.#creditClaim(docNo, entry);
     this.#onJournal();
     return this.#documentResult(entry);
   }
@@ -212,6 +205,25 @@ export class Fiscal {
         journaled: true,
       });
     });
+  }
+
+  /**
+   * Marks the claim of a fully credited sale as credited in the day
+   * document, which resolves a double settlement on every device. A sale
+   * of another business day has no claim in this day's document and is
+   * left as it is.
+   */
+  #creditClaim(saleDocNo: string, credit: JournalEntry): void {
+    const day = this.#docs.day;
+    for (const claim of day.snapshot().claims.values()) {
+      if (claim.docNo !== saleDocNo || claim.device !== this.#store.device) {
+        continue;
+      }
+      day.creditClaim({
+        claimId: claim.id as ClaimId,
+        creditDocNo: credit.docNo ?? String(credit.seq),
+      });
+    }
   }
 
   #documentResult(entry: JournalEntry): DocumentResult {

@@ -20,7 +20,6 @@ import {
   type TicketView,
   ticketView,
 } from './order-views.ts';
-import type { ResolvedClaims } from './resolved-claims.ts';
 
 export interface AddLineRequest {
   itemId: string;
@@ -33,19 +32,12 @@ export interface AddLineRequest {
 
 export class TillCore {
   readonly docs: TillDocuments;
-  readonly resolved: ResolvedClaims;
   #store: Store;
   #onJournal: () => void;
 
-  constructor(
-    store: Store,
-    docs: TillDocuments,
-    resolved: ResolvedClaims,
-    onJournal: () => void,
-  ) {
+  constructor(store: Store, docs: TillDocuments, onJournal: () => void) {
     this.#store = store;
     this.docs = docs;
-    this.resolved = resolved;
     this.#onJournal = onJournal;
   }
 
@@ -167,6 +159,6 @@ export class TillCore {
 
   /** Conflicts of the day that no credit note has resolved. */
   conflicts() {
-    return this.resolved.open(this.#day.conflicts(), this.#day.snapshot());
+    return this.#day.conflicts();
   }
 }
