@@ -20,8 +20,9 @@ import {
   computeHashWithPayloadText,
   type JournalEntry,
 } from '@brigade/store';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { type AlertEvent, AlertStore, REPORTING_LIMIT_MS } from './alerts.ts';
+import { type DeviceRow, emptyDeviceRow, JournalTables } from './tables.ts';
 import type { CheckedEntry, JournalBatch } from './validate.ts';
 
 /** Names one entry of one device's chain. */
@@ -54,16 +55,6 @@ export interface IngestScope {
   sender: string;
 }
 
-interface DeviceRow {
-  last_seq: number;
-  last_hash: string | null;
-  last_ts: string | null;
-  pending_count: number | null;
-  pending_oldest_sale_ts: string | null;
-  unreported_sale_seq: number | null;
-  unreported_sale_ts: string | null;
-}
-
 /** One device's chain while a batch is applied to it. */
 interface Chain {
   device: string;
@@ -89,12 +80,7 @@ export class JournalIngest {
   readonly #db: Database;
   readonly #log: Logger;
   readonly #alerts: AlertStore;
-  readonly #insert: Statement;
-  readonly #hashAt: Statement;
-  readonly #device: Statement;
-  readonly #entryBody: Statement;
-  readonly #saveDevice: Statement;
-
+  readonly #tables: JournalTables;
   readonly #onAlert: (kind: AlertEvent['kind']) => void;
 
   /** `onAlert` hears of every alert recorded (for a metrics counter). */
@@ -107,36 +93,7 @@ export class JournalIngest {
     this.#log = logger;
     this.#onAlert = onAlert;
     this.#alerts = new AlertStore(db);
-    this.#insert = db.prepare(`
-      INSERT INTO journal_entries (org, branch, device, seq, kind, ts,
-        business_date, hash, received_at, body)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.#hashAt = db
-      .prepare(`SELECT hash FROM journal_entries
-        WHERE org = ? AND branch = ? AND device = ? AND seq = ?`)
-      .pluck();
-    this.#device = db.prepare(`
-      SELECT last_seq, last_hash, last_ts, pending_count,
-        pending_oldest_sale_ts, unreported_sale_seq, unreported_sale_ts
-      FROM journal_devices WHERE org = ? AND branch = ? AND device = ?`);
-    this.#entryBody = db
-      .prepare(`SELECT body FROM journal_entries
-        WHERE org = ? AND branch = ? AND device = ? AND seq = ?`)
-      .pluck();
-    this.#saveDevice = db.prepare(`
-      INSERT INTO journal_devices (org, branch, device, last_seq, last_hash,
-        last_ts, last_seen_at, pending_count, pending_oldest_sale_ts,
-        unreported_sale_seq, unreported_sale_ts)
-      VALUES (@org, @branch, @device, @last_seq, @last_hash, @last_ts,
-        @seenAt, @pending_count, @pending_oldest_sale_ts,
-        @unreported_sale_seq, @unreported_sale_ts)
-      ON CONFLICT (org, branch, device) DO UPDATE SET
-        last_seq = excluded.last_seq, last_hash = excluded.last_hash,
-        last_ts = excluded.last_ts, last_seen_at = excluded.last_seen_at,
-        pending_count = excluded.pending_count,
-        pending_oldest_sale_ts = excluded.pending_oldest_sale_ts,
-        unreported_sale_seq = excluded.unreported_sale_seq,
-        unreported_sale_ts = excluded.unreported_sale_ts`);
+    this.#tables = new JournalTables(db);
   }
 
   /** Verifies and stores a validated batch in one transaction. */
@@ -195,28 +152,10 @@ export class JournalIngest {
   }
 
   #openChain(scope: IngestScope, device: string, receivedAt: number): Chain {
-    const found = this.#device.get(scope.org, scope.branch, device) as
-      | DeviceRow
-      | undefined;
-    const row = found ?? {
-      last_seq: 0,
-      last_hash: null,
-      last_ts: null,
-      pending_count: null,
-      pending_oldest_sale_ts: null,
-      unreported_sale_seq: null,
-      unreported_sale_ts: null,
-    };
-    const body =
-      row.last_seq > 0
-        ? (this.#entryBody.get(
-            scope.org,
-            scope.branch,
-            device,
-            row.last_seq,
-          ) as string)
-        : null;
-    const tail = body === null ? null : (JSON.parse(body) as JournalEntry);
+    const found = this.#tables.device(scope, device);
+    const row = found ?? emptyDeviceRow();
+    const tail =
+      row.last_seq > 0 ? this.#tables.entry(scope, device, row.last_seq) : null;
     return {
       device,
       row,
@@ -240,12 +179,7 @@ export class JournalIngest {
     const lastSeq = chain.row.last_seq;
 
     if (entry.seq <= lastSeq) {
-      const stored = this.#hashAt.get(
-        scope.org,
-        scope.branch,
-        entry.device,
-        entry.seq,
-      ) as string;
+      const stored = this.#tables.hashAt(scope, entry.device, entry.seq);
       if (stored === entry.hash) {
         result.duplicate.push(ref);
         return;
@@ -294,18 +228,7 @@ export class JournalIngest {
       return;
     }
 
-    this.#insert.run(
-      scope.org,
-      scope.branch,
-      entry.device,
-      entry.seq,
-      entry.kind,
-      entry.ts,
-      entry.businessDate,
-      entry.hash,
-      receivedAt,
-      storedBody(entry, payloadText),
-    );
+    this.#tables.insert(scope, entry, payloadText, receivedAt);
     chain.tail = entry;
     chain.row.last_seq = entry.seq;
     chain.row.last_hash = entry.hash;
@@ -423,13 +346,7 @@ export class JournalIngest {
       row.unreported_sale_seq = null;
       row.unreported_sale_ts = null;
     }
-    this.#saveDevice.run({
-      ...row,
-      org: scope.org,
-      branch: scope.branch,
-      device: chain.device,
-      seenAt,
-    });
+    this.#tables.saveDevice(scope, chain.device, row, seenAt);
   }
 }
 
@@ -447,24 +364,6 @@ function noteUnreported(row: DeviceRow, entry: JournalEntry): void {
 function applyPending(row: DeviceRow, batch: JournalBatch): void {
   row.pending_count = batch.pending?.count ?? null;
   row.pending_oldest_sale_ts = batch.pending?.oldestSaleTs ?? null;
-}
-
-/**
- * The entry's JSON with the payload in its canonical text (sorted keys,
- * NFC strings: how the till's store holds it too), so the payload, the
- * bulk of an entry, is not serialised a second time.
- */
-function storedBody(e: JournalEntry, payloadText: string): string {
-  const s = JSON.stringify;
-  const r = e.running;
-  return (
-    `{"device":${s(e.device)},"seq":${e.seq},"kind":${s(e.kind)}` +
-    `,"ts":${s(e.ts)},"businessDate":${s(e.businessDate)}` +
-    `,"user":${s(e.user)},"docNo":${s(e.docNo)},"payload":${payloadText}` +
-    `,"total":${e.total},"tax":${e.tax},"running":{"sales":${r.sales}` +
-    `,"credits":${r.credits},"net":${r.net}},"prevHash":${s(e.prevHash)}` +
-    `,"hash":${s(e.hash)}}`
-  );
 }
 
 function compare(a: string, b: string): number {
