@@ -1,7 +1,6 @@
 import { Listeners } from '../engine/buffered-writer.ts';
 import type { Engine, EngineWriter, JsonObject } from '../engine/engine.ts';
 import { ModelError } from '../errors.ts';
-import { hash53 } from '../hash.ts';
 import {
   type ClaimId,
   checkDate,
@@ -15,35 +14,28 @@ import {
 import type { Menu } from '../menu/menu.ts';
 import type { Adjustment } from '../money/totals.ts';
 import { type Conflict, conflicts } from '../views/conflicts.ts';
-import {
-  type InvoiceSnapshot,
-  invoiceDigest,
-  invoiceOf,
-} from '../views/invoice.ts';
-import { kdsQueues, type StationQueue, ticketState } from '../views/kds.ts';
+import { type InvoiceSnapshot, invoiceOf } from '../views/invoice.ts';
+import { kdsQueues, type StationQueue } from '../views/kds.ts';
 import { type OpenTable, openTables } from '../views/open-tables.ts';
-import { firedOf, linesOf, qtyOf, rootOf } from '../views/order-lines.ts';
-import { type OrderView, orderView, statusOf } from '../views/order-view.ts';
+import { type OrderView, orderView } from '../views/order-view.ts';
 import { carryOrders } from './carry.ts';
 import * as check from './checks.ts';
+import { type DayContext, orderOf, writableOrder } from './context.ts';
 import { type DaySnapshot, DayState } from './day-state.ts';
-import { pricingFields, snapshotLine } from './menu-lookup.ts';
+import * as kitchen from './kitchen.ts';
+import * as lines from './lines.ts';
+import { pricingFields } from './menu-lookup.ts';
 import {
-  CLAIM,
-  claimFields,
-  LINE,
-  type Line,
-  lineFields,
   ORDER,
   orderFields,
   PRICING_ID,
-  STATUS_RANK,
   T,
-  TICKET,
-  type TicketItem,
   type TicketStatus,
-  ticketFields,
 } from './records.ts';
+import * as settlement from './settlement.ts';
+
+export type { AddLineInput } from './lines.ts';
+export type { ClaimInput } from './settlement.ts';
 
 export interface ServiceDayOptions {
   /** This device: the writer of every change and its counter key. */
@@ -66,36 +58,6 @@ export interface DayChange {
   claims: ClaimId[];
   /** True for a change made on this device through this object. */
   local: boolean;
-}
-
-export interface AddLineInput {
-  orderId: OrderId;
-  itemId: string;
-  /** Default 1. */
-  qty?: number;
-  /** Modifier option ids from the item's modifier groups. */
-  modifiers?: string[];
-  note?: string;
-  seat?: number | null;
-  course?: number | null;
-}
-
-export interface ClaimInput {
-  orderId: OrderId;
-  /** Fiscal document number of the settlement on its device. */
-  docNo: string | number;
-  /** The total settled, in minor units. */
-  total: number;
-  /** The settling device; default this day's device. */
-  device?: string;
-  /** The invoice journaled; default the order's invoice right now. */
-  invoice?: InvoiceSnapshot;
-  /**
-   * True when the settlement is already in the fiscal journal (start-up
-   * reconciliation): the claim is written whatever the order's state, so a
-   * clash shows as a conflict instead of being lost.
-   */
-  journaled?: boolean;
 }
 
 /**
@@ -123,6 +85,7 @@ export class ServiceDay {
   #state: DayState;
   #listeners = new Listeners<DayChange>();
   #unsubscribe: () => void;
+  #ctx: DayContext;
 
   constructor(engine: Engine, options: ServiceDayOptions) {
     this.engine = engine;
@@ -134,6 +97,15 @@ export class ServiceDay {
     this.#now = options.now ?? Date.now;
     this.#newId = options.newId ?? randomId;
     this.#state = new DayState(engine);
+    this.#ctx = {
+      state: this.#state,
+      device: this.device,
+      now: this.#now,
+      newId: this.#newId,
+      menu: this.#menu,
+      write: (build) => this.#write(build),
+      ensurePricing: (tx) => this.#ensurePricing(tx),
+    };
     this.#unsubscribe = engine.onChange((change) => {
       this.#state.apply(change);
       if (this.#listeners.size === 0) return;
@@ -184,14 +156,14 @@ export class ServiceDay {
   /** Moves an order (with its lines) to another table. */
   transferOrder(input: { orderId: OrderId; table: string }): void {
     const table = check.nonEmpty(input.table, 'table', 50);
-    this.#writableOrder(input.orderId);
+    writableOrder(this.#state, input.orderId);
     this.#write((tx) => tx.set(T.orders, input.orderId, ORDER.table, table));
   }
 
   /** Changes the number of guests on an order. */
   setGuests(input: { orderId: OrderId; guests: number }): void {
     const guests = check.count(input.guests, 'guests', 999);
-    this.#writableOrder(input.orderId);
+    writableOrder(this.#state, input.orderId);
     this.#write((tx) => tx.set(T.orders, input.orderId, ORDER.guests, guests));
   }
 
@@ -200,8 +172,8 @@ export class ServiceDay {
    * to it later by a device that has not seen the merge, show on `into`.
    */
   mergeOrders(input: { from: OrderId; into: OrderId }): void {
-    this.#writableOrder(input.from);
-    this.#writableOrder(input.into);
+    writableOrder(this.#state, input.from);
+    writableOrder(this.#state, input.into);
     if (input.from === input.into) {
       throw new ModelError(
         'invalid-argument',
@@ -216,7 +188,7 @@ export class ServiceDay {
   /** Sets or clears (null) the order discount. */
   setDiscount(input: { orderId: OrderId; discount: Adjustment | null }): void {
     const discount = check.adjustment(input.discount, 'discount');
-    this.#writableOrder(input.orderId);
+    writableOrder(this.#state, input.orderId);
     this.#write((tx) =>
       tx.set(
         T.orders,
@@ -233,7 +205,7 @@ export class ServiceDay {
     serviceCharge: Adjustment | null;
   }): void {
     const charge = check.adjustment(input.serviceCharge, 'serviceCharge');
-    this.#writableOrder(input.orderId);
+    writableOrder(this.#state, input.orderId);
     this.#write((tx) =>
       tx.set(
         T.orders,
@@ -247,37 +219,8 @@ export class ServiceDay {
   // Lines ------------------------------------------------------------------
 
   /** Adds a line priced from the menu now; later menu changes leave it alone. */
-  addLine(input: AddLineInput): LineId {
-    const qty = check.quantity(input.qty ?? 1);
-    const note = check.text(input.note ?? '', 'note', 500);
-    const seat = check.optionalCount(input.seat, 'seat', 999);
-    const course = check.optionalCount(input.course, 'course', 99);
-    this.#writableOrder(input.orderId);
-    const snapshot = snapshotLine(
-      this.#menu(),
-      input.itemId,
-      input.modifiers ?? [],
-    );
-    const id = this.#newId() as LineId;
-    this.#write((tx) => {
-      this.#ensurePricing(tx);
-      tx.create(
-        T.lines,
-        id,
-        lineFields({
-          ...snapshot,
-          orderId: input.orderId,
-          note,
-          seat,
-          course,
-          qty,
-          addedBy: this.device,
-          addedAt: this.#now(),
-          firedOffset: 0,
-        }),
-      );
-    });
-    return id;
+  addLine(input: lines.AddLineInput): LineId {
+    return lines.addLine(this.#ctx, input);
   }
 
   /**
@@ -285,35 +228,17 @@ export class ServiceDay {
    * adding +1 at once give +2. Refused if the line would go below zero.
    */
   changeQuantity(input: { lineId: LineId; delta: number }): void {
-    const delta = check.delta(input.delta);
-    const line = this.#editableLine(input.lineId);
-    if (line.rawQty + delta < 0) {
-      throw new ModelError(
-        'quantity-below-zero',
-        `line ${line.id} holds ${line.rawQty}; cannot change it by ${delta}`,
-      );
-    }
-    this.#write((tx) => tx.add(T.lines, line.id, LINE.qty, delta));
+    lines.changeQuantity(this.#ctx, input);
   }
 
   /** Voids a line for good, recording who, when and why. */
   voidLine(input: { lineId: LineId; reason: string; by?: string }): void {
-    const reason = check.nonEmpty(input.reason, 'reason', 200);
-    const by = check.nonEmpty(input.by ?? this.device, 'by', 100);
-    const line = this.#editableLine(input.lineId);
-    this.#write((tx) =>
-      tx.set(T.lines, line.id, LINE.void, { by, at: this.#now(), reason }),
-    );
+    lines.voidLine(this.#ctx, input);
   }
 
   /** Moves a line to another order (another table or a separate bill). */
   moveLine(input: { lineId: LineId; toOrderId: OrderId }): void {
-    const line = this.#editableLine(input.lineId);
-    this.#writableOrder(input.toOrderId);
-    if (line.orderId === input.toOrderId) return;
-    this.#write((tx) =>
-      tx.set(T.lines, line.id, LINE.orderId, input.toOrderId),
-    );
+    lines.moveLine(this.#ctx, input);
   }
 
   /**
@@ -326,35 +251,7 @@ export class ServiceDay {
     qty: number;
     toOrderId?: OrderId;
   }): LineId {
-    const qty = check.quantity(input.qty);
-    const line = this.#editableLine(input.lineId);
-    const toOrderId = input.toOrderId ?? line.orderId;
-    this.#writableOrder(toOrderId);
-    if (qty >= line.rawQty) {
-      throw new ModelError(
-        'invalid-quantity',
-        `a split takes fewer than the line's ${line.rawQty} units; move the line instead`,
-      );
-    }
-    const sentWith = Math.min(qty, Math.max(0, firedOf(this.#state, line)));
-    const id = this.#newId() as LineId;
-    this.#write((tx) => {
-      tx.create(
-        T.lines,
-        id,
-        lineFields({
-          ...line,
-          orderId: toOrderId,
-          qty,
-          addedBy: this.device,
-          addedAt: this.#now(),
-          firedOffset: sentWith,
-        }),
-      );
-      tx.add(T.lines, line.id, LINE.qty, -qty);
-      tx.add(T.lines, line.id, LINE.firedOffset, -sentWith);
-    });
-    return id;
+    return lines.splitLine(this.#ctx, input);
   }
 
   // Kitchen ----------------------------------------------------------------
@@ -364,90 +261,17 @@ export class ServiceDay {
    * kitchen: one ticket per station. Returns the new tickets' ids.
    */
   sendToKitchen(input: { orderId: OrderId; course?: number }): TicketId[] {
-    const order = this.#writableOrder(input.orderId);
-    const byStation = new Map<string, TicketItem[]>();
-    for (const line of linesOf(this.#state, order.id)) {
-      if (
-        line.void ||
-        (input.course !== undefined && line.course !== input.course)
-      ) {
-        continue;
-      }
-      const unsent = qtyOf(line) - firedOf(this.#state, line);
-      if (unsent <= 0) continue;
-      const items = byStation.get(line.station) ?? [];
-      items.push({ lineId: line.id, qty: unsent });
-      byStation.set(line.station, items);
-    }
-    if (byStation.size === 0) {
-      throw new ModelError(
-        'nothing-to-send',
-        `order ${order.id} has nothing unsent`,
-      );
-    }
-    const ids: TicketId[] = [];
-    const sentAt = this.#now();
-    this.#write((tx) => {
-      for (const station of [...byStation.keys()].sort()) {
-        const id = this.#newId() as TicketId;
-        ids.push(id);
-        tx.create(
-          T.tickets,
-          id,
-          ticketFields({
-            orderId: order.id,
-            table: order.table,
-            station,
-            items: byStation.get(station)!,
-            sentBy: this.device,
-            sentAt,
-          }),
-        );
-      }
-    });
-    return ids;
+    return kitchen.sendToKitchen(this.#ctx, input);
   }
 
   /** Moves a ticket forward (cooking, ready, served); never backwards. */
   advanceTicket(input: { ticketId: TicketId; status: TicketStatus }): void {
-    const ticket = this.#ticket(input.ticketId);
-    const rank = STATUS_RANK[input.status];
-    if (rank === undefined) {
-      throw new ModelError(
-        'invalid-argument',
-        `unknown status ${input.status}`,
-      );
-    }
-    const state = ticketState(ticket);
-    if (rank <= STATUS_RANK[state.status]) {
-      throw new ModelError(
-        'status-not-forward',
-        `ticket ${ticket.id} is already ${state.status}`,
-      );
-    }
-    this.#write((tx) =>
-      tx.addToSet(
-        T.tickets,
-        ticket.id,
-        TICKET.status,
-        `${state.epoch}.${rank}`,
-      ),
-    );
+    kitchen.advanceTicket(this.#ctx, input);
   }
 
   /** Brings a ticket back to the screen as new, in a new epoch. */
   recallTicket(input: { ticketId: TicketId }): void {
-    const ticket = this.#ticket(input.ticketId);
-    const state = ticketState(ticket);
-    if (state.status === 'new') {
-      throw new ModelError(
-        'not-recallable',
-        `ticket ${ticket.id} is still new`,
-      );
-    }
-    this.#write((tx) =>
-      tx.addToSet(T.tickets, ticket.id, TICKET.status, `${state.epoch + 1}.0`),
-    );
+    kitchen.recallTicket(this.#ctx, input);
   }
 
   // Settlement -------------------------------------------------------------
@@ -458,31 +282,8 @@ export class ServiceDay {
    * twice is harmless. A second, different claim on the order is refused
    * (`order-settled`) unless `journaled`; then it shows in `conflicts()`.
    */
-  claimSettlement(input: ClaimInput): ClaimId {
-    const device = deviceId(input.device ?? this.device);
-    const docNo = check.nonEmpty(String(input.docNo), 'docNo', 100);
-    const total = check.amount(input.total, 'total');
-    const order = this.#order(input.orderId);
-    const id = `c-${hash53(`${device}\n${docNo}`)}` as ClaimId;
-    const existing = this.#state.claims.get(id);
-    if (existing) return id;
-    if (!input.journaled) this.#writableOrder(order.id);
-    const invoice = input.invoice ?? invoiceOf(this.#state, order.id)!;
-    this.#write((tx) =>
-      tx.create(
-        T.claims,
-        id,
-        claimFields({
-          orderId: order.id,
-          device,
-          docNo,
-          total,
-          digest: invoiceDigest(invoice),
-          at: this.#now(),
-        }),
-      ),
-    );
-    return id;
+  claimSettlement(input: settlement.ClaimInput): ClaimId {
+    return settlement.claimSettlement(this.#ctx, input);
   }
 
   /**
@@ -496,20 +297,7 @@ export class ServiceDay {
     creditDocNo: string | number;
     device?: string;
   }): void {
-    const device = deviceId(input.device ?? this.device);
-    const docNo = check.nonEmpty(String(input.creditDocNo), 'creditDocNo', 100);
-    const claim = this.#state.claims.get(input.claimId);
-    if (!claim) {
-      throw new ModelError('unknown-claim', `no claim ${input.claimId}`);
-    }
-    if (claim.credited) return;
-    this.#write((tx) =>
-      tx.set(T.claims, claim.id, CLAIM.credited, {
-        docNo,
-        device,
-        at: this.#now(),
-      }),
-    );
+    settlement.creditClaim(this.#ctx, input);
   }
 
   // Business day -----------------------------------------------------------
@@ -559,7 +347,7 @@ export class ServiceDay {
 
   /** The invoice of an order: every amount an integer of minor units. */
   invoiceSnapshot(orderId: OrderId): InvoiceSnapshot {
-    const invoice = invoiceOf(this.#state, this.#order(orderId).id);
+    const invoice = invoiceOf(this.#state, orderOf(this.#state, orderId).id);
     return invoice!;
   }
 
@@ -590,42 +378,5 @@ export class ServiceDay {
   #ensurePricing(tx: EngineWriter): void {
     if (this.#state.pricing) return;
     tx.create(T.settings, PRICING_ID, pricingFields(this.#menu()));
-  }
-
-  #order(id: OrderId) {
-    const order = this.#state.orders.get(id);
-    if (!order) throw new ModelError('unknown-order', `no order ${id}`);
-    return order;
-  }
-
-  #writableOrder(id: OrderId) {
-    const order = this.#order(id);
-    const status = statusOf(this.#state, order);
-    if (status === 'open') return order;
-    if (status === 'merged') {
-      const root = rootOf(this.#state, id);
-      throw new ModelError(
-        'order-merged',
-        `order ${id} was merged into ${root}`,
-      );
-    }
-    throw new ModelError(
-      status === 'settled' ? 'order-settled' : 'order-carried',
-      `order ${id} is ${status}`,
-    );
-  }
-
-  #editableLine(id: LineId): Line {
-    const line = this.#state.lines.get(id);
-    if (!line) throw new ModelError('unknown-line', `no line ${id}`);
-    if (line.void) throw new ModelError('line-voided', `line ${id} is voided`);
-    this.#writableOrder(rootOf(this.#state, line.orderId));
-    return line;
-  }
-
-  #ticket(id: TicketId) {
-    const ticket = this.#state.tickets.get(id);
-    if (!ticket) throw new ModelError('unknown-ticket', `no ticket ${id}`);
-    return ticket;
   }
 }
