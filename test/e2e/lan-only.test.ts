@@ -22,19 +22,24 @@ test.after.each(() => cleanup.run());
 test('two tills on the LAN keep both waiters edits of one table', async () => {
   const branchKey = generateBranchKey();
   const port = discoveryPort();
-  const spec = (device: string) => ({
+  const spec = (device: string, menu?: string) => ({
     branch: 'lan1',
     device,
     branchKey,
     dataDir: tempDir(cleanup),
     discoveryPort: port,
-    menu: 'demo',
+    ...(menu ? { menu } : {}),
   });
+  // Only till-a is given the menu; till-b gets it from its LAN peer.
   const [a, b] = await Promise.all([
-    startTill(cleanup, spec('till-a')),
+    startTill(cleanup, spec('till-a', 'demo')),
     startTill(cleanup, spec('till-b')),
   ]);
   await Promise.all([peersOf(a, 1), peersOf(b, 1)]);
+  await eventually(
+    async () => (await b.api('GET', '/api/menu')).status === 200,
+    'the menu at till-b',
+  );
 
   const order = String(
     (await a.api('POST', '/api/orders', { table: '5' })).body.id,
