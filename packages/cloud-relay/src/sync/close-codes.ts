@@ -15,7 +15,8 @@
  * | 4400 | badRequest      | bad path or document name, or a malformed protocol message |
  * | 4401 | unauthorised    | token missing, malformed, forged or expired                |
  * | 4403 | forbidden       | valid token, but not for this branch or organisation       |
- * | 4413 | tooLarge        | one message exceeded the maximum message size              |
+ * | 4413 | tooLarge        | one message exceeded the maximum message size (1009 from  |
+ * |      |                 | the socket layer when over twice the limit)                |
  * | 4503 | tooManyDocuments| the server holds its maximum of documents in memory        |
  * | 4508 | tooSlow         | the reader fell too far behind; reconnect to resync        |
  * | 4529 | rateLimited     | the connection sent messages faster than allowed           |

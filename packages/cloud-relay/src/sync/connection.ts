@@ -252,8 +252,13 @@ export class SyncConnection implements RoomMember {
 
   #write(message: Uint8Array, done?: (error?: Error) => void): boolean {
     if (this.#closed) return false;
+    // An empty buffer takes any message: a reader is slow only if the
+    // bytes already waiting for it do not drain.
     const behind = this.#ws.bufferedAmount;
-    if (behind + message.length > this.#ctx.limits.maxBufferedBytes) {
+    if (
+      behind > 0 &&
+      behind + message.length > this.#ctx.limits.maxBufferedBytes
+    ) {
       this.close('tooSlow', `reader is ${behind} bytes behind`);
       return false;
     }
@@ -282,7 +287,13 @@ export class SyncConnection implements RoomMember {
     );
   };
 
-  readonly #onSocketError = (error: Error): void => {
+  readonly #onSocketError = (error: Error & { code?: string }): void => {
+    // Past twice the limit the socket layer itself refuses (1009) before
+    // buffering the message; it is still a size breach.
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && !this.#closed) {
+      this.#detach('tooLarge', 'message refused by the socket layer (1009)');
+      return;
+    }
     this.#log.warn({ doc: this.docName, err: error.message }, 'socket error');
   };
 
