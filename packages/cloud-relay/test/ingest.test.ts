@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Harness, startApi } from './support/api.ts';
@@ -284,6 +285,25 @@ test('takes a bare array of entries as a batch', async () => {
   const chain = new ChainBuilder('till-1');
   chain.sale(coffee);
   const res = await post(chain.entries);
+  assert.equal(res.body.stored, refs([1]));
+});
+
+test('answers 503 with Retry-After while another writer holds the database', async () => {
+  const chain = new ChainBuilder('till-1');
+  chain.sale(coffee);
+  const other = new Database(api.db.name);
+  other.exec('BEGIN EXCLUSIVE');
+  try {
+    const busy = await post(batch(chain.entries));
+    assert.is(busy.status, 503);
+    assert.is(busy.body.error.code, 'busy');
+    assert.is(busy.headers.get('retry-after'), '1');
+  } finally {
+    other.exec('ROLLBACK');
+    other.close();
+  }
+  assert.is(storedCount(), 0);
+  const res = await post(batch(chain.entries));
   assert.equal(res.body.stored, refs([1]));
 });
 

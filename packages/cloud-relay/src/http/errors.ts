@@ -16,6 +16,7 @@ export type ApiErrorCode =
   | 'body-too-large'
   | 'unsupported-media-type'
   | 'method-not-allowed'
+  | 'busy'
   | 'internal';
 
 /** A request the API refuses; the handler turns it into a JSON answer. */

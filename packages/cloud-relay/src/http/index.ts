@@ -167,11 +167,8 @@ function answerError(
   route: string,
   error: unknown,
 ): void {
-  const apiError =
-    error instanceof ApiError
-      ? error
-      : new ApiError(500, 'internal', 'the relay failed to answer');
-  if (apiError.status === 500) {
+  const apiError = asApiError(error);
+  if (apiError.status >= 500) {
     ctx.log.error({ route, err: describe(error) }, 'request failed');
   } else if (apiError.status !== 401) {
     ctx.log.info(
@@ -190,10 +187,21 @@ function answerError(
   }
   const headers: Record<string, string> = {};
   if (apiError.status === 401) headers['www-authenticate'] = 'Bearer';
+  if (apiError.status === 503) headers['retry-after'] = '1';
 
   // The rest of an oversized body is never read: end the connection.
   if (apiError.status === 413) headers.connection = 'close';
   sendJson(res, apiError.status, apiError.toJSON(), headers);
+}
+
+/** What to answer for an error; a locked database is worth a retry. */
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new ApiError(503, 'busy', 'the database is busy; retry shortly');
+  }
+  return new ApiError(500, 'internal', 'the relay failed to answer');
 }
 
 function describe(error: unknown): { message: string; stack?: string } {
