@@ -148,7 +148,11 @@ export class ChainVerifier {
         `${entry.docNo} ${after}: expected counter ${expected}`,
       );
     }
-    this.#lastDoc = { ...doc, docNo: entry.docNo };
+    this.#lastDoc = {
+      series: doc.series,
+      counter: doc.counter,
+      docNo: entry.docNo,
+    };
     return null;
   }
 
@@ -186,18 +190,25 @@ export class ChainVerifier {
   #checkClosing(entry: JournalEntry): ChainFault | null {
     const p = entry.payload;
     const fromSeq = this.#tally.fromSeq;
-    const bad = (what: string) => fault('z-closing', entry.seq, what);
     if (p.zNo !== this.#zNo + 1) {
-      return bad(`Z number ${String(p.zNo)}, expected ${this.#zNo + 1}`);
+      return fault(
+        'z-closing',
+        entry.seq,
+        `Z number ${String(p.zNo)}, expected ${this.#zNo + 1}`,
+      );
     }
     if (p.fromSeq !== fromSeq) {
-      return bad(
+      return fault(
+        'z-closing',
+        entry.seq,
         `Z ${this.#zNo + 1} starts at ${String(p.fromSeq)}, expected ${fromSeq}`,
       );
     }
     const differs = tallyDifference(p, this.#tally.result());
     if (differs) {
-      return bad(
+      return fault(
+        'z-closing',
+        entry.seq,
         `Z ${this.#zNo + 1}: ${differs} differ from the entries it covers`,
       );
     }

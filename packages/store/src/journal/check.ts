@@ -63,51 +63,67 @@ export function checkShape(
   payloadMustBeCanonical = true,
 ): ChainFault | null {
   const seq = Number.isSafeInteger(e?.seq) ? e.seq : 0;
-  const bad = (what: string) => fault('malformed', seq, `${what}`);
-  if (typeof e !== 'object' || e === null) return bad('entry is not an object');
-  if (!Number.isSafeInteger(e.seq) || e.seq < 1) return bad('seq must be >= 1');
-  if (typeof e.device !== 'string' || e.device === '') return bad('no device');
-  if (!KINDS.has(e.kind)) return bad(`unknown kind ${String(e.kind)}`);
-  if (typeof e.ts !== 'string' || !TS.test(e.ts)) return bad('ts format');
+  if (typeof e !== 'object' || e === null)
+    return malformed(seq, 'entry is not an object');
+  if (!Number.isSafeInteger(e.seq) || e.seq < 1)
+    return malformed(seq, 'seq must be >= 1');
+  if (typeof e.device !== 'string' || e.device === '')
+    return malformed(seq, 'no device');
+  if (!KINDS.has(e.kind))
+    return malformed(seq, `unknown kind ${String(e.kind)}`);
+  if (typeof e.ts !== 'string' || !TS.test(e.ts))
+    return malformed(seq, 'ts format');
   if (typeof e.businessDate !== 'string' || !DATE.test(e.businessDate)) {
-    return bad('businessDate format');
+    return malformed(seq, 'businessDate format');
   }
-  if (typeof e.user !== 'string') return bad('user must be a string');
+  if (typeof e.user !== 'string')
+    return malformed(seq, 'user must be a string');
   for (const key of ['total', 'tax'] as const) {
     if (!Number.isSafeInteger(e[key]) || e[key] < 0) {
-      return bad(`${key} must be an integer >= 0`);
+      return malformed(seq, `${key} must be an integer >= 0`);
     }
   }
   const r = e.running;
   if (
     typeof r !== 'object' ||
     r === null ||
-    ![r.sales, r.credits, r.net].every(Number.isSafeInteger)
+    !Number.isSafeInteger(r.sales) ||
+    !Number.isSafeInteger(r.credits) ||
+    !Number.isSafeInteger(r.net)
   ) {
-    return bad('running totals must be integers');
+    return malformed(seq, 'running totals must be integers');
   }
   if (typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) {
-    return bad('prevHash format');
+    return malformed(seq, 'prevHash format');
   }
   if (typeof e.hash !== 'string' || !HEX64.test(e.hash)) {
-    return bad('hash format');
+    return malformed(seq, 'hash format');
   }
   if (
     typeof e.payload !== 'object' ||
     e.payload === null ||
     Array.isArray(e.payload)
   ) {
-    return bad('payload must be an object');
+    return malformed(seq, 'payload must be an object');
   }
   if (payloadMustBeCanonical && !isCanonical(e.payload)) {
-    return bad('payload is not canonical (floats or non-JSON values)');
+    return malformed(
+      seq,
+      'payload is not canonical (floats or non-JSON values)',
+    );
   }
   const needsDoc = DOCUMENT_KINDS.has(e.kind);
   if (needsDoc !== (e.docNo !== null)) {
-    return bad(needsDoc ? `${e.kind} without docNo` : `${e.kind} with docNo`);
+    return malformed(
+      seq,
+      needsDoc ? `${e.kind} without docNo` : `${e.kind} with docNo`,
+    );
   }
   if (e.docNo !== null && parseDocNo(e.docNo) === null) {
-    return bad(`docNo ${String(e.docNo)} is not <branch>-<device>-<digits>`);
+    return malformed(
+      seq,
+      `docNo ${String(e.docNo)} is not <branch>-<device>-<digits>`,
+    );
   }
   return null;
 }
@@ -212,18 +228,24 @@ function checkDocNo(
 /** Payload members the entry repeats must agree with it. */
 function checkPayload(e: JournalEntry): ChainFault | null {
   const p = e.payload;
-  const mismatch = (what: string) => fault('payload-mismatch', e.seq, what);
-  if (e.tax > e.total) return mismatch('tax exceeds total');
+  if (e.tax > e.total)
+    return fault('payload-mismatch', e.seq, 'tax exceeds total');
   switch (e.kind) {
     case 'sale':
     case 'training-sale':
     case 'credit-note':
       if (p.total !== e.total || p.tax !== e.tax) {
-        return mismatch('payload total or tax differs from the entry');
+        return fault(
+          'payload-mismatch',
+          e.seq,
+          'payload total or tax differs from the entry',
+        );
       }
       return null;
     case 'reprint':
-      return p.mark === 'DUPLICATE' ? null : mismatch('reprint not DUPLICATE');
+      return p.mark === 'DUPLICATE'
+        ? null
+        : fault('payload-mismatch', e.seq, 'reprint not DUPLICATE');
     case 'z-closing':
       return checkClosingRange(e);
     default:
@@ -248,4 +270,8 @@ function checkClosingRange(e: JournalEntry): ChainFault | null {
     return fault('z-closing', e.seq, 'perpetual totals differ');
   }
   return null;
+}
+
+function malformed(seq: number, what: string): ChainFault {
+  return fault('malformed', seq, what);
 }

@@ -156,6 +156,8 @@ export class Journal {
       );
       return this.#db.inTransaction ? run() : run.immediate();
     } catch (error) {
+      // A rolled-back clock change must be recorded again next time.
+      this.#clockBehind = false;
       if (error instanceof CanonicalError) {
         throw new StoreError('invalid-settlement', error.message);
       }
