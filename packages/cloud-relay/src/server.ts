@@ -23,6 +23,7 @@ import { BranchDirectory } from './auth/branches.ts';
 import { TokenError, verifyToken } from './auth/token.ts';
 import { openRelayDatabase } from './db.ts';
 import { SqliteDocSource } from './docs/sqlite-docs.ts';
+import { createApiHandler } from './http/index.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
 import { refuse, SyncHub } from './sync/hub.ts';
 import type { SyncLimits } from './sync/limits.ts';
@@ -85,6 +86,14 @@ export class Relay {
       // buffers an absurd message; the hub closes anything over the limit.
       maxPayload: this.hub.limits.maxMessageBytes * 2,
     });
+    this.use(
+      createApiHandler({
+        db: this.db,
+        secret: options.secret,
+        logger: options.logger ?? silentLogger,
+        registry: this.metrics.registry,
+      }),
+    );
     this.#http = createServer(this.#onRequest);
     this.#http.on('upgrade', this.#onUpgrade);
   }
