@@ -460,7 +460,7 @@ test('loads a compacted busy day from one snapshot and a short tail', () => {
 });
 
 test('loses no reported update when killed at random, compaction included', async () => {
-  const runs = Number(process.env.BRIGADE_CRASH_RUNS ?? 30);
+  const runs = Number(process.env.BRIGADE_CRASH_RUNS ?? 20);
   const seed = Number(process.env.BRIGADE_CRASH_SEED ?? Date.now());
   const random = seeded(seed);
   const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
@@ -475,9 +475,9 @@ test('loses no reported update when killed at random, compaction included', asyn
     worker: { file: join(dir, 'worker.db'), reported: 0, compactions: 0 },
   };
   for (let run = 0; run < runs; run++) {
-    // Every fifth run folds on the worker thread, which starts slower:
+    // Every fourth run folds on the worker thread, which starts slower:
     // its kill comes after its first fold, during the next ones.
-    const mode = run % 5 === 4 ? 'worker' : 'inline';
+    const mode = run % 4 === 3 ? 'worker' : 'inline';
     const state = modes[mode];
     const killAfterMs = 10 + random() * 140;
     const startAt = mode === 'worker' ? 'compacted' : 'ready';
@@ -505,7 +505,7 @@ test('loses no reported update when killed at random, compaction included', asyn
       `${worker.compactions} on the worker\n`,
   );
   assert.ok(inline.compactions > 0, 'no compaction on the main thread');
-  if (runs >= 5) assert.ok(worker.compactions > 0, 'no fold on the worker');
+  if (runs >= 4) assert.ok(worker.compactions > 0, 'no fold on the worker');
 });
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
