@@ -27,8 +27,8 @@ async function host(): Promise<Host> {
   const hub = new SyncHub({
     docs: {
       open: (name) => {
-        let doc = docs.get(name);
-        if (!doc) docs.set(name, (doc = new Y.Doc()));
+        const doc = docs.get(name) ?? new Y.Doc();
+        docs.set(name, doc);
         return doc;
       },
     },
