@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@brigade/log';
 import type { TokenClaims } from '../auth/token.ts';
 import type { AlertStore } from '../journal/alerts.ts';
-import type { JournalIngest } from '../journal/ingest.ts';
+import type { IngestResult, JournalIngest } from '../journal/ingest.ts';
 import type { JournalQueries } from '../journal/queries.ts';
 import { type BatchLimits, parseBatch } from '../journal/validate.ts';
 import type { SalesReports } from '../reports/sales.ts';
@@ -55,6 +55,7 @@ export async function postJournal(ctx: RouteContext, call: Call) {
   );
   const branch = batch.branch ?? onlyBranch(claims);
   authorize(claims, 'post-journal', branch);
+
   // Entries of other devices are accepted: a till's outbox forwards the
   // replicas it received over the LAN. The chain check still applies, but
   // a device token can start the chain of a device not yet seen.
@@ -65,15 +66,7 @@ export async function postJournal(ctx: RouteContext, call: Call) {
     ctx.now(),
   );
   const seconds = (performance.now() - started) / 1000;
-  ctx.metrics.ingestSeconds.observe(seconds);
-  ctx.metrics.ingestEntries.inc({ result: 'stored' }, result.stored.length);
-  ctx.metrics.ingestEntries.inc(
-    { result: 'duplicate' },
-    result.duplicate.length,
-  );
-  ctx.metrics.ingestEntries.inc({ result: 'refused' }, result.refused.length);
-  for (const r of result.refused)
-    ctx.metrics.ingestRefused.inc({ code: r.code });
+  countIngest(ctx.metrics, result, seconds);
   ctx.log.info(
     {
       branch,
@@ -86,6 +79,20 @@ export async function postJournal(ctx: RouteContext, call: Call) {
     'journal batch',
   );
   sendJson(call.res, 200, result);
+}
+
+function countIngest(
+  metrics: ApiMetrics,
+  result: IngestResult,
+  seconds: number,
+): void {
+  metrics.ingestSeconds.observe(seconds);
+  metrics.ingestEntries.inc({ result: 'stored' }, result.stored.length);
+  metrics.ingestEntries.inc({ result: 'duplicate' }, result.duplicate.length);
+  metrics.ingestEntries.inc({ result: 'refused' }, result.refused.length);
+  for (const refusal of result.refused) {
+    metrics.ingestRefused.inc({ code: refusal.code });
+  }
 }
 
 /** `GET /v1/journal?branch=B&device=D[&after=SEQ][&limit=N]` */
