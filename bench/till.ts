@@ -31,7 +31,6 @@ import {
   freePort,
   peersOf,
   randomSecret,
-  relayServesJournal,
   startRelay,
   startTill,
   tempDir,
@@ -173,22 +172,16 @@ try {
   notes.push(
     `${latencies.length} sends: till A API -> LAN -> till B -> stock y-websocket client`,
   );
-  if (await relayServesJournal()) {
-    const ms = await outboxDrain(cleanup);
-    rows.push({
-      metric: `outbox_drain_${SETTLEMENTS}_ms`,
-      system: SYSTEM,
-      value: ms,
-      unit: 'ms',
-    });
-    notes.push(
-      `${SETTLEMENTS} settlements made offline; timed from brigade relay listening to an empty outbox`,
-    );
-  } else {
-    notes.push(
-      'outbox drain not measured: brigade relay does not serve POST /v1/journal yet',
-    );
-  }
+  const ms = await outboxDrain(cleanup);
+  rows.push({
+    metric: `outbox_drain_${SETTLEMENTS}_ms`,
+    system: SYSTEM,
+    value: ms,
+    unit: 'ms',
+  });
+  notes.push(
+    `${SETTLEMENTS} settlements made offline; timed from brigade relay listening to an empty outbox`,
+  );
 } finally {
   await cleanup.run();
 }

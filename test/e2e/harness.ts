@@ -367,23 +367,3 @@ export function peersOf(till: TillHandle, n: number, timeoutMs = 20_000) {
 export function discoveryPort(): number {
   return 20_000 + Math.floor(Math.random() * 30_000);
 }
-
-/**
- * True when `brigade relay` answers `POST /v1/journal`. The relay's JSON
- * API exists in cloud-relay but is not mounted on its server yet; the
- * suites that need the relay to receive journals are skipped until it is.
- */
-export async function relayServesJournal(): Promise<boolean> {
-  const cleanup = new Cleanup();
-  try {
-    const relay = await startRelay(cleanup);
-    const res = await fetch(`${relay.httpUrl}/v1/journal`, {
-      method: 'POST',
-      body: '{}',
-    });
-    const body = (await res.json()) as { error?: { message?: string } };
-    return !(res.status === 404 && /no route/.test(body.error?.message ?? ''));
-  } finally {
-    await cleanup.run();
-  }
-}

@@ -15,7 +15,6 @@ import {
   freePort,
   peersOf,
   randomSecret,
-  relayServesJournal,
   relayToken,
   sellOne,
   startRelay,
@@ -48,98 +47,93 @@ async function chainAtRelay(httpUrl: string, token: string, device: string) {
   }
 }
 
-const run = (await relayServesJournal()) ? test : test.skip;
-
-run(
-  'every entry made while the relay was down reaches it exactly once',
-  async () => {
-    const secret = randomSecret();
-    const relayPort = await freePort();
-    const relay = {
-      wsUrl: `ws://127.0.0.1:${relayPort}`,
-      httpUrl: `http://127.0.0.1:${relayPort}`,
-    };
-    const branchKey = generateBranchKey();
-    const port = discoveryPort();
-    const devices = ['till-a', 'till-b'];
-    const tokens = await Promise.all(
-      devices.map((d) => relayToken(secret, BRANCH, d)),
-    );
-    const [a, b] = await Promise.all(
-      devices.map((device, i) =>
-        startTill(cleanup, {
-          branch: BRANCH,
-          device,
-          branchKey,
-          dataDir: tempDir(cleanup),
-          discoveryPort: port,
-          menu: 'demo',
-          relay: { ...relay, token: tokens[i]! },
-        }),
-      ),
-    );
-    await Promise.all([peersOf(a!, 1), peersOf(b!, 1)]);
-
-    const heads: Record<string, number> = {};
-    await Promise.all(
-      [a!, b!].map(async (till) => {
-        for (let i = 0; i < 50; i++) {
-          const sale = await sellOne(till, `${i}`);
-          heads[till.spec.device] = sale.seq;
-        }
+test('every entry made while the relay was down reaches it exactly once', async () => {
+  const secret = randomSecret();
+  const relayPort = await freePort();
+  const relay = {
+    wsUrl: `ws://127.0.0.1:${relayPort}`,
+    httpUrl: `http://127.0.0.1:${relayPort}`,
+  };
+  const branchKey = generateBranchKey();
+  const port = discoveryPort();
+  const devices = ['till-a', 'till-b'];
+  const tokens = await Promise.all(
+    devices.map((d) => relayToken(secret, BRANCH, d)),
+  );
+  const [a, b] = await Promise.all(
+    devices.map((device, i) =>
+      startTill(cleanup, {
+        branch: BRANCH,
+        device,
+        branchKey,
+        dataDir: tempDir(cleanup),
+        discoveryPort: port,
+        menu: 'demo',
+        relay: { ...relay, token: tokens[i]! },
       }),
-    );
-    const { body: before } = await a!.api('GET', '/api/status');
-    assert.is(before.state, 'lan-only');
-    assert.ok((before.outbox as { pending: number }).pending >= 50);
+    ),
+  );
+  await Promise.all([peersOf(a!, 1), peersOf(b!, 1)]);
 
-    const started = Date.now();
-    await startRelay(cleanup, { secret, port: relayPort });
-    const reader = await relayToken(secret, BRANCH, 'auditor', 'admin');
-    const listed = await eventually(
-      async () => {
-        const { devices: list } = await relayGet(
-          `${relay.httpUrl}/v1/devices?branch=${BRANCH}`,
-          reader,
-        );
-        const tails = list as {
-          device: string;
-          lastSeq: number;
-          lastHash: string;
-        }[];
-        const done = devices.every(
-          (d) => tails.find((t) => t.device === d)?.lastSeq === heads[d],
-        );
-        return done ? tails : null;
-      },
-      'both tails at the relay',
-      30_000,
-    );
-    const seconds = (Date.now() - started) / 1000;
-    assert.ok(seconds < 20, `caught up in ${seconds} s`);
+  const heads: Record<string, number> = {};
+  await Promise.all(
+    [a!, b!].map(async (till) => {
+      for (let i = 0; i < 50; i++) {
+        const sale = await sellOne(till, `${i}`);
+        heads[till.spec.device] = sale.seq;
+      }
+    }),
+  );
+  const { body: before } = await a!.api('GET', '/api/status');
+  assert.is(before.state, 'lan-only');
+  assert.ok((before.outbox as { pending: number }).pending >= 50);
 
-    for (const device of devices) {
-      const chain = await chainAtRelay(relay.httpUrl, reader, device);
-      assert.equal(
-        chain.map((e) => e.seq),
-        Array.from({ length: heads[device]! }, (_, i) => i + 1),
-        `${device}: every entry once, in order`,
+  const started = Date.now();
+  await startRelay(cleanup, { secret, port: relayPort });
+  const reader = await relayToken(secret, BRANCH, 'auditor', 'admin');
+  const listed = await eventually(
+    async () => {
+      const { devices: list } = await relayGet(
+        `${relay.httpUrl}/v1/devices?branch=${BRANCH}`,
+        reader,
       );
-      chain.forEach((entry, i) => {
-        const fault = checkNext(chain[i - 1] ?? null, entry);
-        assert.is(fault, null, `${device} seq ${entry.seq}`);
-      });
-      const tail = listed.find((t) => t.device === device)!;
-      assert.is(tail.lastHash, chain.at(-1)?.hash);
-    }
+      const tails = list as {
+        device: string;
+        lastSeq: number;
+        lastHash: string;
+      }[];
+      const done = devices.every(
+        (d) => tails.find((t) => t.device === d)?.lastSeq === heads[d],
+      );
+      return done ? tails : null;
+    },
+    'both tails at the relay',
+    30_000,
+  );
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds < 20, `caught up in ${seconds} s`);
 
-    for (const till of [a!, b!]) {
-      await eventually(async () => {
-        const { body } = await till.api('GET', '/api/status');
-        return body.state === 'online' ? body : null;
-      }, `${till.spec.device} online with an empty outbox`);
-    }
-  },
-);
+  for (const device of devices) {
+    const chain = await chainAtRelay(relay.httpUrl, reader, device);
+    assert.equal(
+      chain.map((e) => e.seq),
+      Array.from({ length: heads[device]! }, (_, i) => i + 1),
+      `${device}: every entry once, in order`,
+    );
+    chain.forEach((entry, i) => {
+      const fault = checkNext(chain[i - 1] ?? null, entry);
+      assert.is(fault, null, `${device} seq ${entry.seq}`);
+    });
+    const tail = listed.find((t) => t.device === device)!;
+    assert.is(tail.lastHash, chain.at(-1)?.hash);
+  }
+
+  for (const till of [a!, b!]) {
+    await eventually(async () => {
+      const { body } = await till.api('GET', '/api/status');
+      return body.state === 'online' ? body : null;
+    }, `${till.spec.device} online with an empty outbox`);
+  }
+});
 
 test.run();
