@@ -14,12 +14,14 @@ const store = Store.open({ dir, device: DEVICE, branch: BRANCH });
 const writeClaim = (entry: JournalEntry) =>
   appendFileSync(claimsFile, `${entry.seq}\n`);
 store.reconcileClaims(writeClaim);
-process.stdout.write('ready\n');
 
+// "ready" follows the first settlement, so every run adds at least one
+// entry and the kill lands while the loop is busy.
 const who = { user: 'cashier-1', businessDate: DAY };
 for (let i = 0; ; i++) {
   const invoice = salePayload(`o-${process.pid}-${i}`);
   store.settle({ ...who, invoice }, writeClaim);
+  if (i === 0) process.stdout.write('ready\n');
   if (i % 17 === 5) {
     store.record({ ...who, kind: 'drawer-open', reason: 'no sale', amount: 0 });
   }
