@@ -1,7 +1,7 @@
 import { type Logger, silentLogger } from '@brigade/log';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { CLOSE_CODES, closeCodeName, REJECTION_CODES } from './close-codes.ts';
+import { CLOSE_CODES, closeCodeName } from './close-codes.ts';
 import { countBy, emptyCounters, type LanCounters } from './counters.ts';
 import { Discovery } from './discovery/discovery.ts';
 import { parsePeerAddress } from './discovery/static-peers.ts';
@@ -26,31 +26,19 @@ import { InitialSyncGate } from './sync/initial-sync-gate.ts';
 import { JournalHub } from './sync/journal-hub.ts';
 import {
   CONTROL,
+  checkHello,
   decodeHello,
   encodeJson,
   type Hello,
   PROTOCOL_VERSION,
 } from './sync/messages.ts';
 import { PeerSession } from './sync/session.ts';
+import { type Attempt, logClose } from './transport/attempt.ts';
 import { Connection, type ConnectionClosed } from './transport/connection.ts';
 import { Dialer, type DialTarget } from './transport/dialer.ts';
 import { Listener } from './transport/listener.ts';
 import { keepNewConnection } from './transport/peer-selection.ts';
 import type { SecureLink } from './transport/tls.ts';
-
-/** A connection from TLS session to close, with its session once the hello came. */
-interface Attempt {
-  connection: Connection;
-  /** Set when this side dialled. */
-  target: DialTarget | undefined;
-  openedAt: number;
-  helloTimer: NodeJS.Timeout;
-  session: PeerSession | undefined;
-  /** Device id of the side that dialled. */
-  dialledBy: string | undefined;
-  /** Closed because a preferred connection to the same device replaced it. */
-  replaced: boolean;
-}
 
 /** A connected peer with its sync state. */
 export interface PeerStatus extends PeerInfo {
@@ -257,17 +245,9 @@ export class LanProvider extends TypedEmitter<LanEvents> {
   }
 
   async #startDiscovery(): Promise<void> {
-    const o = this.#options;
     const discovery = new Discovery({
-      device: this.device,
-      branch: this.branch,
-      role: this.role,
+      ...this.#options,
       beaconKey: this.#secrets.beaconKey,
-      discoveryPort: o.discoveryPort,
-      broadcastAddress: o.broadcastAddress,
-      beaconIntervalMs: o.beaconIntervalMs,
-      beaconJitter: o.beaconJitter,
-      beaconMaxAgeMs: o.beaconMaxAgeMs,
       counters: this.#counters,
       log: this.#log,
     });
@@ -280,17 +260,10 @@ export class LanProvider extends TypedEmitter<LanEvents> {
   }
 
   #createDialer(): Dialer {
-    const o = this.#options;
     return new Dialer({
-      self: o.device,
+      ...this.#options,
+      self: this.device,
       psk: this.#secrets.psk,
-      connectTimeoutMs: o.connectTimeoutMs,
-      dialJitterMs: o.dialJitterMs,
-      maxConcurrentDials: o.maxConcurrentDials,
-      backoffBaseMs: o.backoffBaseMs,
-      backoffMaxMs: o.backoffMaxMs,
-      peerExpiryMs: o.peerExpiryMs,
-      dialGraceMs: o.dialGraceMs,
       counters: this.#counters,
       log: this.#log,
       isConnected: (device) => this.#sessions.has(device),
@@ -355,7 +328,7 @@ export class LanProvider extends TypedEmitter<LanEvents> {
       );
     }
     const hello = decodeHello(frame.payload);
-    this.#checkHello(hello);
+    checkHello(hello, this.device, this.branch);
     clearTimeout(attempt.helloTimer);
     attempt.dialledBy = attempt.target ? this.device : hello.device;
     if (!this.#settleDuplicate(attempt, hello.device)) return;
@@ -384,24 +357,6 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     this.emit('peer-connected', peer);
     attempt.session.open();
     this.#emitState();
-  }
-
-  #checkHello(hello: Hello): void {
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      throw new ProtocolError(
-        CLOSE_CODES.PROTOCOL_VERSION,
-        `protocol ${hello.protocol}, this device speaks ${PROTOCOL_VERSION}`,
-      );
-    }
-    if (hello.branch !== this.branch) {
-      throw new ProtocolError(
-        CLOSE_CODES.WRONG_BRANCH,
-        `branch ${hello.branch}`,
-      );
-    }
-    if (hello.device === this.device) {
-      throw new ProtocolError(CLOSE_CODES.SELF, 'connected to itself');
-    }
   }
 
   /**
@@ -449,31 +404,10 @@ export class LanProvider extends TypedEmitter<LanEvents> {
   }
 
   #reportClose(attempt: Attempt, closed: ConnectionClosed): void {
-    const device = attempt.session?.peer.device ?? null;
-    const address = attempt.connection.address;
-    const codeName = closeCodeName(closed.code);
-    const fields = {
-      peer: device,
-      address,
-      code: closed.code,
-      codeName,
-      reason: closed.reason,
-      byPeer: closed.byPeer,
-    };
-    if (!closed.byPeer && REJECTION_CODES.has(closed.code)) {
-      countBy(this.#counters.rejectedInput, codeName);
-      this.#log.warn(fields, 'peer closed for bad input');
-      this.emit('input-rejected', {
-        device,
-        address,
-        code: closed.code,
-        codeName,
-        reason: closed.reason,
-      });
-      return;
-    }
-    if (attempt.session) this.#log.info(fields, 'peer disconnected');
-    else this.#log.debug(fields, 'connection closed before hello');
+    const rejected = logClose(this.#log, attempt, closed);
+    if (!rejected) return;
+    countBy(this.#counters.rejectedInput, rejected.codeName);
+    this.emit('input-rejected', rejected);
   }
 
   #emitState(): void {

@@ -40,6 +40,12 @@ test('carries non-ASCII channel names and empty payloads', () => {
   assert.is(back.payload.length, 0);
 });
 
+test('keeps a byte-order mark at the start of a channel name', () => {
+  const channel = '\uFEFFmenu';
+  const bytes = encodeFrame({ channel, type: 0, payload: new Uint8Array() });
+  assert.is(decodeFrameBody(bytes.subarray(4)).channel, channel);
+});
+
 test('refuses to encode an empty or over-long channel name', () => {
   const payload = new Uint8Array();
   assert.throws(() => encodeFrame({ channel: '', type: 0, payload }));

@@ -2,7 +2,7 @@
  * Random and mutated input against the frame decoder and the message
  * handlers: never a crash (only `ProtocolError`s, which close the peer),
  * and a document changes only through a well-formed update, never through
- * input that was rejected. 11,000 cases; a failure prints its seed.
+ * input that was rejected. 12,000 cases; a failure prints its seed.
  */
 import fc from 'fast-check';
 import { test } from 'uvu';
@@ -64,7 +64,7 @@ test('the frame decoder only ever throws protocol errors', () => {
         decoder.end();
       });
     }),
-    { numRuns: 4000 },
+    { numRuns: 5500 },
   );
 });
 
@@ -171,7 +171,7 @@ test('message handlers never crash and change a document only by valid updates',
         dispose(s);
       }
     }),
-    { numRuns: 5000 },
+    { numRuns: 3500 },
   );
 });
 

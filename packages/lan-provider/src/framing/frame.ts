@@ -16,7 +16,7 @@ export interface Frame {
 /** Bytes of the length prefix. */
 export const LENGTH_BYTES = 4;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Encodes one frame, length prefix included. */
 export function encodeFrame(frame: Frame): Buffer {

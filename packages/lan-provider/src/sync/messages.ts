@@ -32,7 +32,7 @@ export interface Hello {
 export type Heads = Record<string, number>;
 
 const MAX_ID_LENGTH = 128;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function malformed(what: string): ProtocolError {
   return new ProtocolError(CLOSE_CODES.MESSAGE_MALFORMED, what);
@@ -88,6 +88,22 @@ export function decodeHello(payload: Uint8Array): Hello {
     role: value.role,
     port: value.port as number,
   };
+}
+
+/** Refuses a hello this device cannot talk to; throws `ProtocolError`. */
+export function checkHello(hello: Hello, device: string, branch: string): void {
+  if (hello.protocol !== PROTOCOL_VERSION) {
+    throw new ProtocolError(
+      CLOSE_CODES.PROTOCOL_VERSION,
+      `protocol ${hello.protocol}, this device speaks ${PROTOCOL_VERSION}`,
+    );
+  }
+  if (hello.branch !== branch) {
+    throw new ProtocolError(CLOSE_CODES.WRONG_BRANCH, `branch ${hello.branch}`);
+  }
+  if (hello.device === device) {
+    throw new ProtocolError(CLOSE_CODES.SELF, 'connected to itself');
+  }
 }
 
 export function encodeClose(code: number, reason: string): Uint8Array {

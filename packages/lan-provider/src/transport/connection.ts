@@ -58,7 +58,7 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
     this.#options = options;
     this.#decoder = new FrameDecoder(options.maxFrameBytes);
     this.address = (raw.remoteAddress ?? '').replace(/^::ffff:/, '');
-    tls.setNoDelay(true);
+    raw.setNoDelay(true);
     tls.on('data', (chunk: Buffer) => this.#receive(chunk));
     tls.on('error', (error) =>
       options.log.debug({ err: error.message }, 'peer socket error'),
