@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@brigade/log';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { signToken } from '../src/auth/token.ts';
-import { createApiHandler } from '../src/http/index.ts';
 import { type Relay, startRelay } from '../src/server.ts';
 import { SECRET } from './support/api.ts';
 import { batch, ChainBuilder } from './support/chain.ts';
@@ -17,14 +15,6 @@ let base: string;
 test.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'brigade-'));
   relay = await startRelay({ dataDir: dir, secret: SECRET, port: 0 });
-  relay.use(
-    createApiHandler({
-      db: relay.db,
-      secret: SECRET,
-      logger: silentLogger,
-      registry: relay.metrics.registry,
-    }),
-  );
   base = `http://127.0.0.1:${relay.address.port}`;
 });
 
@@ -33,7 +23,7 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('serves the API beside the sync relay, on its database and metrics', async () => {
+test('serves the journal API from the relay server, with its metrics', async () => {
   const chain = new ChainBuilder('till-1');
   chain.drawerOpen();
   const token = signToken(
