@@ -299,5 +299,5 @@ report('lan', rows, [
   `brigade-lan p99 is ${(p99 / relayP99).toFixed(2)}x the y-websocket-server p99 (goal: under 10 ms and at most 0.5x).`,
   `catch-up: ${MISSED_EDITS} missed edits; brigade-lan's time includes discovery (beacon, jittered dial) and the TLS handshake; y-websocket's includes the WebSocket upgrade.`,
   'bytes are what the returning device received on its TCP sockets; ratio = those bytes / summed size of the missed Yjs updates (goal: at most 1.3x).',
-  'all four brigade peers and all four y-websocket clients share this process; the y-websocket server runs in its own.',
+  "all four brigade peers and all four y-websocket clients share this process (so brigade-lan's step-2 encoding competes with the returning device for one core), while the y-websocket server runs in its own.",
 ]);

@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import * as Y from 'yjs';
 import { CONTROL_CHANNEL } from '../src/framing/channels.ts';
 import { FrameDecoder } from '../src/framing/decoder.ts';
@@ -41,6 +42,15 @@ export async function freeUdpPort(): Promise<number> {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** A TCP port nobody on this host listens on right now. */
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
 

@@ -8,6 +8,7 @@ import {
   branchKey,
   type Device,
   devices,
+  freeTcpPort,
   fullyConnected,
   sleep,
   stopAll,
@@ -64,6 +65,47 @@ test('keeps exactly one connection per pair', async () => {
     assert.is(new Set(peers).size, 3);
     assert.is(peers.length, 3);
   }
+});
+
+test('static peers connect where broadcast is off', async () => {
+  const key = branchKey();
+  const [a, b] = await devices(2, key, () => ({ discovery: false }));
+  running = [a as Device, b as Device];
+  await Promise.all(running.map((d) => d.provider.start()));
+  const at = (d: Device) => `127.0.0.1:${d.provider.port}`;
+  const [c] = await devices(1, key, () => ({
+    discovery: false,
+    device: 'dev-2',
+    staticPeers: [at(a as Device), at(b as Device)],
+  }));
+  running.push(c as Device);
+  await c?.provider.start();
+  await waitFor('c reached a and b', () => c?.provider.peers().length === 2);
+  c?.doc.getMap('items').set('from-c', 1);
+  await waitFor('edit arrives', () =>
+    [a, b].every((d) => d?.doc.getMap('items').get('from-c') === 1),
+  );
+  assert.is(a?.provider.peers().length, 1, 'a and b do not know each other');
+});
+
+test('two devices listing each other keep one connection', async () => {
+  const key = branchKey();
+  const ports = [await freeTcpPort(), await freeTcpPort()];
+  running = await devices(2, key, (i) => ({
+    discovery: false,
+    port: ports[i] as number,
+    staticPeers: [`127.0.0.1:${ports[1 - i]}`],
+  }));
+  await Promise.all(running.map((d) => d.provider.start()));
+  await waitFor('connected', () => fullyConnected(running));
+  await sleep(800);
+  for (const d of running) assert.is(d.provider.peers().length, 1);
+  const joined = running.map((d) => d.provider.peers()[0]?.connectedAt);
+  await sleep(500);
+  assert.equal(
+    running.map((d) => d.provider.peers()[0]?.connectedAt),
+    joined,
+  );
 });
 
 test('a late joiner catches up with everything it missed', async () => {
