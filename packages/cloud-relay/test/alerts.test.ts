@@ -172,6 +172,13 @@ test('records sales that reached the relay more than 24 hours late', async () =>
   assert.match(late[0].message, /up to 29 h after/);
 });
 
+test('refuses the wildcard as a branch to read', async () => {
+  const admin = api.token('admin', { branches: ['*'] });
+  const res = await api.call('/v1/alerts?branch=*', { token: admin });
+  assert.is(res.status, 400);
+  assert.is(res.body.error.field, 'branch');
+});
+
 test('refuses unknown or repeated alert parameters', async () => {
   const bad = await api.call('/v1/alerts?branch=b1&brnch=b2', {
     token: manager,

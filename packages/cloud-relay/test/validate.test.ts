@@ -137,6 +137,11 @@ const CASES: [unknown, string][] = [
   [saleWith((e) => (e.running.sales = 0.1)), 'entries[0].running.sales'],
   [saleWith((e) => (e.prevHash = 'abc')), 'entries[0].prevHash'],
   [saleWith((e) => (e.hash = e.hash.toUpperCase())), 'entries[0].hash'],
+  [{ ...saleWith(() => {}), branch: '*' }, 'branch'],
+  [
+    saleWith((e) => (e.payload[`k${'x'.repeat(500)}`] = 1.5)),
+    `entries[0].payload.k${'x'.repeat(180)}…`,
+  ],
   [{ ...saleWith(() => {}), branch: '' }, 'branch'],
   [{ ...saleWith(() => {}), branch: ['b1'] }, 'branch'],
   [{ ...saleWith(() => {}), pending: 3 }, 'pending'],

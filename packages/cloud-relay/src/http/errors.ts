@@ -38,7 +38,14 @@ export class ApiError extends Error {
   }
 }
 
+/** Longest field path echoed back (a body may use absurd key names). */
+const MAX_FIELD_LENGTH = 200;
+
 /** A 400 naming the field: the shape every validator throws. */
 export function invalidField(field: string, message: string): ApiError {
-  return new ApiError(400, 'invalid-field', `${field}: ${message}`, field);
+  const shown =
+    field.length > MAX_FIELD_LENGTH
+      ? `${field.slice(0, MAX_FIELD_LENGTH)}…`
+      : field;
+  return new ApiError(400, 'invalid-field', `${shown}: ${message}`, shown);
 }

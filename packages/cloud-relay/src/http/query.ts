@@ -34,6 +34,13 @@ export class Query {
     return value;
   }
 
+  /** The required `branch`; `*` is a token's wildcard, not a branch. */
+  branch(): string {
+    const branch = this.id('branch');
+    if (branch === '*') throw invalidField('branch', 'must name one branch');
+    return branch;
+  }
+
   /** An optional integer in `[min, max]`, else `fallback`. */
   int(name: string, min: number, max: number, fallback: number): number {
     const value = this.#params.get(name);

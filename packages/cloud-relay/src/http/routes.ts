@@ -103,7 +103,7 @@ export function getJournal(ctx: RouteContext, call: Call): void {
     'after',
     'limit',
   ]);
-  const branch = q.id('branch');
+  const branch = q.branch();
   const device = q.id('device');
   const after = q.int('after', 0, Number.MAX_SAFE_INTEGER, 0);
   const limit = q.int('limit', 1, ctx.maxPage, Math.min(1000, ctx.maxPage));
@@ -118,7 +118,7 @@ export function getJournal(ctx: RouteContext, call: Call): void {
 /** `GET /v1/devices?branch=B` */
 export function getDevices(ctx: RouteContext, call: Call): void {
   const q = new Query(call.url.searchParams, ['branch']);
-  const branch = q.id('branch');
+  const branch = q.branch();
   authorize(call.claims, 'read-devices', branch);
   const devices = ctx.queries.devices(call.claims.org, branch, ctx.now());
   sendJson(call.res, 200, { devices });
@@ -127,7 +127,7 @@ export function getDevices(ctx: RouteContext, call: Call): void {
 /** `GET /v1/reports/sales?branch=B&from=DATE&to=DATE` */
 export function getSalesReport(ctx: RouteContext, call: Call): void {
   const q = new Query(call.url.searchParams, ['branch', 'from', 'to']);
-  const branch = q.id('branch');
+  const branch = q.branch();
   const from = q.date('from');
   const to = q.date('to');
   const days = daysBetween(from, to);
@@ -145,7 +145,7 @@ export function getSalesReport(ctx: RouteContext, call: Call): void {
 /** `GET /v1/alerts?branch=B[&limit=N]` */
 export function getAlerts(ctx: RouteContext, call: Call): void {
   const q = new Query(call.url.searchParams, ['branch', 'limit']);
-  const branch = q.id('branch');
+  const branch = q.branch();
   const limit = q.int('limit', 1, 5000, 500);
   authorize(call.claims, 'read-alerts', branch);
   const alerts = ctx.alerts.list(call.claims.org, branch, ctx.now(), limit);

@@ -95,6 +95,8 @@ export function parseBatch(
   const batch: JournalBatch = { entries: parseEntries(obj.entries, limits) };
   if (obj.branch !== undefined) {
     batch.branch = id(obj.branch, 'branch', limits);
+    if (batch.branch === '*')
+      throw invalidField('branch', 'must name one branch');
   }
   if (obj.pending !== undefined) batch.pending = parsePending(obj.pending);
   return batch;
