@@ -2,7 +2,8 @@
  * Issue 6, test 2: with the relay down, 100 settlements across two tills;
  * once the relay starts, every journal entry reaches it exactly once
  * within seconds, both chains verify there, and `GET /v1/devices` shows
- * both tails.
+ * both tails. And the sales of a till that died before the relay came
+ * back reach it through the peer that holds its journal as a replica.
  */
 import { checkNext, type JournalEntry } from '@brigade/store';
 import { generateBranchKey } from '@brigade/till';
@@ -134,6 +135,64 @@ test('every entry made while the relay was down reaches it exactly once', async 
       return body.state === 'online' ? body : null;
     }, `${till.spec.device} online with an empty outbox`);
   }
+});
+
+test('the sales of a till that died reach the relay through its peer', async () => {
+  const secret = randomSecret();
+  const relayPort = await freePort();
+  const relay = {
+    wsUrl: `ws://127.0.0.1:${relayPort}`,
+    httpUrl: `http://127.0.0.1:${relayPort}`,
+  };
+  const branchKey = generateBranchKey();
+  const port = discoveryPort();
+  const devices = ['till-a', 'till-b'];
+  const tokens = await Promise.all(
+    devices.map((d) => relayToken(secret, BRANCH, d)),
+  );
+  const [a, b] = await Promise.all(
+    devices.map((device, i) =>
+      startTill(cleanup, {
+        branch: BRANCH,
+        device,
+        branchKey,
+        dataDir: tempDir(cleanup),
+        discoveryPort: port,
+        menu: 'demo',
+        relay: { ...relay, token: tokens[i]! },
+      }),
+    ),
+  );
+  await Promise.all([peersOf(a!, 1), peersOf(b!, 1)]);
+  let head = 0;
+  for (let i = 0; i < 10; i++) head = (await sellOne(b!, `${i}`)).seq;
+
+  // till-a holds till-b's journal as a replica; then till-b's disk dies.
+  await eventually(async () => {
+    const { body } = await a!.api('GET', '/api/status');
+    return (body.outbox as { pending: number }).pending === head;
+  }, "till-b's entries replicated to till-a");
+  await b!.proc.stop('SIGKILL');
+
+  await startRelay(cleanup, { secret, port: relayPort });
+  const reader = await relayToken(secret, BRANCH, 'auditor', 'admin');
+  await eventually(
+    async () => {
+      const { devices: list } = await relayGet(
+        `${relay.httpUrl}/v1/devices?branch=${BRANCH}`,
+        reader,
+      );
+      const tails = list as { device: string; lastSeq: number }[];
+      return tails.find((t) => t.device === 'till-b')?.lastSeq === head;
+    },
+    "till-b's tail at the relay",
+    30_000,
+  );
+  const chain = await chainAtRelay(relay.httpUrl, reader, 'till-b');
+  assert.equal(
+    chain.map((e) => e.seq),
+    Array.from({ length: head }, (_, i) => i + 1),
+  );
 });
 
 test.run();
