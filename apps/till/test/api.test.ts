@@ -197,6 +197,21 @@ test('credits a sale, reprints it and closes the day', async () => {
   });
   assert.is(part.status, 201);
   assert.is(part.body.total, 1650);
+  let view = await api('GET', `/api/orders/${order}`);
+  assert.is(view.body.status, 'settled', 'half credited: still settled');
+  const rest = await api('POST', `/api/invoices/${settled.body.docNo}/credit`, {
+    reason: 'cold',
+    lines: [{ lineId: line, qty: 1 }],
+  });
+  assert.is(rest.status, 201);
+  view = await api('GET', `/api/orders/${order}`);
+  assert.is(view.body.claims[0].credited.docNo, rest.body.docNo);
+  assert.is(view.body.status, 'open', 'fully credited: open again');
+  const over = await api('POST', `/api/invoices/${settled.body.docNo}/credit`, {
+    reason: 'again',
+  });
+  assert.is(over.status, 409);
+  assert.is(over.body.error.code, 'credit-exceeds-original');
   const reprint = await api(
     'POST',
     `/api/invoices/${settled.body.docNo}/reprint`,

@@ -143,16 +143,24 @@ export class Fiscal {
     }
     const sale = original.payload as unknown as SalePayload;
     const qtyByLine = lines ? creditLines(sale, lines) : null;
+    const already = this.#creditedTotal(docNo);
+    // The credit note and its claim mark commit together: if the model
+    // refuses the mark, the journal entry is rolled back with it.
     const entry = translated(() =>
-      this.#store.creditNote({
-        user,
-        businessDate: this.#docs.businessDate,
-        original: docNo,
-        reason,
-        invoice: creditInvoice(sale, qtyByLine),
-      }),
+      this.#store.database.transaction(() => {
+        const credit = this.#store.creditNote({
+          user,
+          businessDate: this.#docs.businessDate,
+          original: docNo,
+          reason,
+          invoice: creditInvoice(sale, qtyByLine),
+        });
+        if (already + credit.total >= original.total) {
+          this.#creditClaim(docNo, credit);
+        }
+        return credit;
+      })(),
     );
-    if (entry.total === original.total) this.#creditClaim(docNo, entry);
     this.#onJournal();
     return this.#documentResult(entry);
   }
@@ -238,15 +246,36 @@ export class Fiscal {
     };
   }
 
-  /** This till's entry with document number `docNo`. */
-  #findOwn(docNo: string): JournalEntry {
+  /** Sum of the credit notes already issued against `docNo`. */
+  #creditedTotal(docNo: string): number {
+    let total = 0;
+    this.#scan((e) => {
+      const ref = (e.payload as { original?: { docNo?: unknown } }).original;
+      if (e.kind === 'credit-note' && ref?.docNo === docNo) total += e.total;
+      return false;
+    });
+    return total;
+  }
+
+  /**
+   * Walks this till's journal in pages until `stop` returns true; returns
+   * the entry it stopped at. Linear in the journal's length, which is
+   * fine for a credit or a reprint, not for a hot path.
+   */
+  #scan(stop: (entry: JournalEntry) => boolean): JournalEntry | undefined {
     for (let after = 0; ; ) {
       const page = this.#store.journal.entriesAfter(after, PAGE);
-      const found = page.find((e) => e.docNo === docNo);
+      const found = page.find(stop);
       if (found) return found;
-      if (page.length < PAGE) break;
+      if (page.length < PAGE) return undefined;
       after = page[page.length - 1]!.seq;
     }
+  }
+
+  /** This till's entry with document number `docNo`. */
+  #findOwn(docNo: string): JournalEntry {
+    const found = this.#scan((e) => e.docNo === docNo);
+    if (found) return found;
     throw notFound(
       'unknown-invoice',
       `no document ${docNo} in this till's journal; credit or reprint it on the till that issued it`,
