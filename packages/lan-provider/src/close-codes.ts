@@ -36,6 +36,8 @@ export const CLOSE_CODES = {
   HANDSHAKE_TIMEOUT: 4021,
   /** The socket failed or was ended without a close frame. */
   CONNECTION_LOST: 4022,
+  /** The peer left more than `maxBufferedBytes` unread: it is stuck or too slow. */
+  SEND_BUFFER_FULL: 4023,
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

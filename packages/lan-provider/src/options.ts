@@ -47,6 +47,8 @@ export const LAN_DEFAULTS = {
   backoffMaxMs: 10_000,
   /** Hard limit on one frame's body; a larger frame closes the peer. */
   maxFrameBytes: 16 * 1024 * 1024,
+  /** A peer that leaves this much unread is closed instead of queued for. */
+  maxBufferedBytes: 64 * 1024 * 1024,
   /** Journal entries per frame at most. */
   journalBatch: 256,
   /** How often the journal's heads are compared for new local entries. */

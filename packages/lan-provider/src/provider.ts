@@ -276,6 +276,7 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     const o = this.#options;
     const connection = new Connection(link.tls, link.raw, {
       maxFrameBytes: o.maxFrameBytes,
+      maxBufferedBytes: o.maxBufferedBytes,
       heartbeatMs: o.heartbeatMs,
       deadAfterMs: o.deadAfterMs,
       counters: this.#counters,

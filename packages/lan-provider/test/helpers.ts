@@ -119,6 +119,8 @@ export function allSynced(list: { provider: LanProvider }[]): boolean {
 export interface RawPeer {
   write(bytes: Uint8Array): void;
   end(): void;
+  /** Stops reading, as a stuck device would. */
+  pause(): void;
   /** Frames received so far. */
   frames: Frame[];
   /** Resolves with the close code the provider sent (or null if none). */
@@ -160,6 +162,7 @@ export async function rawPeer(
   return {
     write: (bytes) => link.tls.write(bytes),
     end: () => link.tls.end(),
+    pause: () => link.tls.pause(),
     frames,
     closed,
     destroy: () => {

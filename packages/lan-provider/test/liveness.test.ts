@@ -4,9 +4,21 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as Y from 'yjs';
 import type { PeerDisconnected } from '../src/events.ts';
+import { encodeFrame } from '../src/framing/frame.ts';
 import { LanProvider } from '../src/provider.ts';
-import { BRANCH, branchKey, devices, FAST, sleep, waitFor } from './helpers.ts';
+import { DOC } from '../src/sync/messages.ts';
+import { encodeStep1 } from '../src/sync/y-messages.ts';
+import {
+  BRANCH,
+  branchKey,
+  devices,
+  FAST,
+  rawPeer,
+  sleep,
+  waitFor,
+} from './helpers.ts';
 
 const fixture = fileURLToPath(
   new URL('./fixtures/lan-host.ts', import.meta.url),
@@ -55,6 +67,36 @@ test('notices a frozen peer within a few seconds and reconnects when it thaws', 
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+    await a.provider.stop();
+  }
+});
+
+test('closes a peer that stops reading once its unread bytes pass the limit', async () => {
+  const key = branchKey();
+  const [a] = await devices(1, key, () => ({ maxBufferedBytes: 256 * 1024 }));
+  if (!a) throw new Error('no device');
+  await a.provider.start();
+  const peer = await rawPeer(a.provider.port, key);
+  try {
+    peer.write(
+      encodeFrame({
+        channel: `${BRANCH}/menu`,
+        type: DOC.SYNC,
+        payload: encodeStep1(new Y.Doc()),
+      }),
+    );
+    await waitFor('peer holds the menu', () => peer.frames.length >= 3);
+    peer.pause();
+    const gone = a.provider.once('peer-disconnected');
+    const notes = a.doc.getText('notes');
+    for (let i = 0; i < 400 && a.provider.peers().length > 0; i++) {
+      notes.insert(0, 'x'.repeat(64 * 1024));
+      await sleep(1);
+    }
+    assert.is((await gone).codeName, 'SEND_BUFFER_FULL');
+    assert.is(a.provider.counters().rejectedInput.SEND_BUFFER_FULL, undefined);
+  } finally {
+    peer.destroy();
     await a.provider.stop();
   }
 });

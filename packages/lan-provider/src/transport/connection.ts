@@ -12,6 +12,7 @@ import { CONTROL, decodeClose, encodeClose } from '../sync/messages.ts';
 
 export interface ConnectionOptions {
   maxFrameBytes: number;
+  maxBufferedBytes: number;
   heartbeatMs: number;
   deadAfterMs: number;
   counters: LanCounters;
@@ -81,6 +82,17 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
     this.#options.counters.framesOut++;
     this.#options.counters.bytesOut += bytes.length;
     this.#tls.write(bytes);
+
+    // A peer that stopped reading would otherwise make this side queue
+    // every edit in memory until the heartbeat gives up on it.
+    if (this.#tls.writableLength > this.#options.maxBufferedBytes) {
+      this.#destroy();
+      this.#finish({
+        code: CLOSE_CODES.SEND_BUFFER_FULL,
+        reason: `${this.#tls.writableLength} bytes unread by the peer`,
+        byPeer: false,
+      });
+    }
   }
 
   /** Sends a close frame with `code` and ends the session. */
