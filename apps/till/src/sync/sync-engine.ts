@@ -80,6 +80,13 @@ export class SyncEngine extends EventEmitter<{ change: [] }> {
     this.lan.on('peer-disconnected', changed);
     this.lan.on('sync-state', changed);
     if (options.relay) this.#setUpRelay(options.relay, changed);
+    // A finished exchange may have brought peers' journal entries: send
+    // them on now rather than at the sender's next poll.
+    this.lan.on('sync-state', ({ state }) => {
+      if (state === 'synced' && this.#relay?.summary().state === 'connected') {
+        void this.#sender?.flush();
+      }
+    });
   }
 
   async start(): Promise<void> {
