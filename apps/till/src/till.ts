@@ -28,12 +28,17 @@ export interface TillDeps {
   logger?: Logger;
   /** A checked menu to write into the menu document (`--menu`). */
   menu?: Menu | null;
-  /** The business date; default today on this machine's clock. */
+  /** The business date at start; default today on `clock`. */
   businessDate?: string;
+  /** Wall clock that decides when the business date moves on. */
+  clock?: () => Date;
 }
 
 /** How often the status is refreshed for the event stream (ages move). */
 export const STATUS_REFRESH_MS = 1_000;
+
+/** How often the till checks whether the business date has moved on. */
+export const DAY_CHECK_MS = 30_000;
 
 export class Till {
   readonly options: TillOptions;
@@ -48,6 +53,8 @@ export class Till {
   #events = new EventStream('status');
   #httpUrl = '';
   #statusTimer: NodeJS.Timeout | undefined;
+  #dayTimer: NodeJS.Timeout | undefined;
+  #clock: () => Date;
   #statusSoon: NodeJS.Timeout | undefined;
   #unsubscribe: () => void = () => {};
   #stopping: Promise<void> | null = null;
@@ -57,10 +64,11 @@ export class Till {
     this.store = store;
     this.#log = (deps.logger ?? silentLogger).child({ ns: 'till' });
     const device = options.device;
+    this.#clock = deps.clock ?? (() => new Date());
     this.docs = new TillDocuments(
       store,
       device,
-      deps.businessDate ?? localBusinessDate(),
+      deps.businessDate ?? localBusinessDate(this.#clock()),
     );
     if (deps.menu) this.docs.menu.write(deps.menu);
     const journalled = () => this.sync.journalChanged();
@@ -76,10 +84,9 @@ export class Till {
       device,
       branch: options.branch,
       branchKey: options.branchKey,
-      docs: {
-        [this.docs.menuName]: this.docs.menuDoc,
-        [this.docs.dayName]: this.docs.dayDoc,
-      },
+      docs: Object.fromEntries(
+        this.docs.names().map((name) => [name, this.docs.get(name)!]),
+      ),
       lan: {
         port: options.lanPort,
         discoveryPort: options.discoveryPort,
@@ -196,6 +203,29 @@ export class Till {
   }
 
   /**
+   * Moves to the next business day when the clock's date is past the
+   * current one: opens that day's document, carries the open orders into
+   * it and syncs it. Returns true if it did. Called every
+   * {@link DAY_CHECK_MS}; two tills doing it at once converge.
+   */
+  checkBusinessDate(): boolean {
+    const today = localBusinessDate(this.#clock());
+    if (this.#stopping || today <= this.docs.businessDate) return false;
+    const from = this.docs.businessDate;
+    const next = this.docs.openDay(today);
+    this.sync.addDoc(next.name, next.doc);
+    this.docs.logLast();
+    this.#unsubscribe();
+    this.#unsubscribe = this.docs.day.onChange(() => this.#publishSoon());
+    this.#log.info(
+      { from, to: today, carried: next.carried },
+      'business day moved on',
+    );
+    this.#publishSoon();
+    return true;
+  }
+
+  /**
    * Stops serving and syncing (one last outbox push), unbinds the
    * documents and closes the store; idempotent.
    */
@@ -206,6 +236,7 @@ export class Till {
 
   async #stop(): Promise<void> {
     clearInterval(this.#statusTimer);
+    clearInterval(this.#dayTimer);
     clearTimeout(this.#statusSoon);
     this.#unsubscribe();
     const steps: [string, () => Promise<void> | void][] = [
@@ -227,17 +258,25 @@ export class Till {
 
   /** Publishes the status on changes (coalesced) and every second. */
   #watchStatus(): void {
-    const soon = () => {
-      if (this.#statusSoon || this.#stopping) return;
-      this.#statusSoon = setTimeout(() => {
-        this.#statusSoon = undefined;
-        this.#publish();
-      }, 50);
-    };
-    this.sync.on('change', soon);
-    this.#unsubscribe = this.docs.day.onChange(soon);
+    this.sync.on('change', () => this.#publishSoon());
+    this.#unsubscribe = this.docs.day.onChange(() => this.#publishSoon());
     this.#statusTimer = setInterval(() => this.#publish(), STATUS_REFRESH_MS);
+    this.#dayTimer = setInterval(() => {
+      try {
+        this.checkBusinessDate();
+      } catch (error) {
+        this.#log.error({ err: String(error) }, 'business day not moved on');
+      }
+    }, DAY_CHECK_MS);
     this.#publish();
+  }
+
+  #publishSoon(): void {
+    if (this.#statusSoon || this.#stopping) return;
+    this.#statusSoon = setTimeout(() => {
+      this.#statusSoon = undefined;
+      this.#publish();
+    }, 50);
   }
 
   #publish(): void {

@@ -1,12 +1,13 @@
 /**
- * The till's live documents: the branch menu and the service day it
+ * The till's live documents: the branch menu and the service days it
  * works on, each a `Y.Doc` loaded from the store's update log and bound
  * to it, so every change (local or synced in) is on disk before the API
  * answers.
  *
- * The business date is fixed when the till starts; a till left running
- * past midnight keeps selling on the day it started until it is
- * restarted (open orders are not carried over automatically).
+ * One day is current: new orders go there. When the business date moves
+ * on ({@link TillDocuments.openDay}), the next day's document is opened,
+ * the open orders are carried into it, and the previous day stays loaded
+ * and synced until the till stops, so late changes to it still arrive.
  */
 import {
   dayDocName,
@@ -20,32 +21,64 @@ import type { Store } from '@brigade/store';
 import * as Y from 'yjs';
 import { ApiError } from '../http/api-error.ts';
 
+interface OpenDay {
+  name: string;
+  date: string;
+  doc: Y.Doc;
+  day: ServiceDay;
+}
+
 export class TillDocuments {
   readonly menuName: string;
-  readonly dayName: string;
-  readonly businessDate: string;
   readonly menuDoc = new Y.Doc();
-  readonly dayDoc = new Y.Doc();
   readonly menu: MenuDocument;
-  readonly day: ServiceDay;
   #store: Store;
+  #device: string;
+  #days: OpenDay[] = [];
   #unbind = new Map<string, () => void>();
 
   constructor(store: Store, device: string, businessDate: string) {
-    this.businessDate = businessDate;
-    this.menuName = menuDocName(store.branch);
-    this.dayName = dayDocName(store.branch, businessDate);
     this.#store = store;
-    for (const [name, doc] of this.#pairs()) {
-      store.updateLog.loadInto(name, doc);
-      this.#unbind.set(name, store.updateLog.bind(name, doc));
-    }
+    this.#device = device;
+    this.menuName = menuDocName(store.branch);
+    this.#load(this.menuName, this.menuDoc);
     this.menu = new MenuDocument(yjsEngine(this.menuDoc), { device });
-    this.day = new ServiceDay(yjsEngine(this.dayDoc), {
-      device,
-      date: businessDate,
-      menu: () => this.currentMenu(),
-    });
+    this.#days.push(this.#openDay(businessDate));
+  }
+
+  get #current(): OpenDay {
+    return this.#days[this.#days.length - 1]!;
+  }
+
+  /** The current business date, `YYYY-MM-DD`. */
+  get businessDate(): string {
+    return this.#current.date;
+  }
+
+  /** The current day's document name, `<branch>/day/<date>`. */
+  get dayName(): string {
+    return this.#current.name;
+  }
+
+  get dayDoc(): Y.Doc {
+    return this.#current.doc;
+  }
+
+  get day(): ServiceDay {
+    return this.#current.day;
+  }
+
+  /**
+   * Makes `date` (later than the current date) the current business day:
+   * opens its document and carries the open orders into it. Returns the
+   * new document's name and the orders carried.
+   */
+  openDay(date: string): { name: string; doc: Y.Doc; carried: number } {
+    const previous = this.#current;
+    const next = this.#openDay(date);
+    const carried = previous.day.carryOver(next.day).length;
+    this.#days.push(next);
+    return { name: next.name, doc: next.doc, carried };
   }
 
   /** The merged menu; 409 `no-menu` while none has arrived yet. */
@@ -66,7 +99,7 @@ export class TillDocuments {
   }
 
   names(): string[] {
-    return [this.menuName, this.dayName];
+    return this.#pairs().map(([name]) => name);
   }
 
   /**
@@ -87,15 +120,32 @@ export class TillDocuments {
 
   /** Unbinds from the update log (writing anything held back). */
   close(): void {
-    this.day.close();
+    for (const { day } of this.#days) day.close();
     for (const unbind of this.#unbind.values()) unbind();
     this.#unbind.clear();
+  }
+
+  #openDay(date: string): OpenDay {
+    const name = dayDocName(this.#store.branch, date);
+    const doc = new Y.Doc();
+    this.#load(name, doc);
+    const day = new ServiceDay(yjsEngine(doc), {
+      device: this.#device,
+      date,
+      menu: () => this.currentMenu(),
+    });
+    return { name, date, doc, day };
+  }
+
+  #load(name: string, doc: Y.Doc): void {
+    this.#store.updateLog.loadInto(name, doc);
+    this.#unbind.set(name, this.#store.updateLog.bind(name, doc));
   }
 
   #pairs(): [string, Y.Doc][] {
     return [
       [this.menuName, this.menuDoc],
-      [this.dayName, this.dayDoc],
+      ...this.#days.map((d): [string, Y.Doc] => [d.name, d.doc]),
     ];
   }
 }

@@ -97,6 +97,13 @@ export class SyncEngine extends EventEmitter<{ change: [] }> {
     this.#sender?.start();
   }
 
+  /** Starts syncing one more document (the next business day). */
+  addDoc(name: string, doc: Y.Doc): void {
+    this.lan.addDoc(name, doc);
+    this.#relay?.add(name, doc);
+    this.emit('change');
+  }
+
   /** After a local journal append: tell the peers and send at once. */
   journalChanged(): void {
     this.lan.journalChanged();

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoMenu, type OrderId } from '@brigade/crdt-model';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generateBranchKey } from '../src/cli/keygen.ts';
+import { Till } from '../src/till.ts';
+
+test('moves to the next business day and carries the open orders over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  let now = new Date(2026, 11, 3, 23, 50);
+  const till = await Till.start(
+    {
+      dataDir: dir,
+      branch: 'b1',
+      device: 'till-1',
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      lanPort: 0,
+      discoveryPort: 40000 + Math.floor(Math.random() * 20000),
+      broadcast: '127.255.255.255',
+      peers: [],
+      relay: null,
+      branchKey: generateBranchKey(),
+      menu: { kind: 'demo' },
+    },
+    { menu: demoMenu, clock: () => now },
+  );
+  try {
+    assert.is(till.status().businessDate, '2026-12-03');
+    const open = till.core.openOrder('5', 2);
+    till.core.addLine(open, { itemId: 'burger', modifiers: ['medium'] });
+    const paid = till.core.openOrder('6');
+    till.core.addLine(paid, { itemId: 'chips' });
+    till.fiscal.settle(paid, [{ method: 'cash', amount: 450 }], 'till-1');
+    assert.is(till.checkBusinessDate(), false, 'same day: nothing to do');
+
+    now = new Date(2026, 11, 4, 0, 5);
+    assert.is(till.checkBusinessDate(), true);
+    assert.is(till.status().businessDate, '2026-12-04');
+    assert.ok(till.docs.names().includes('b1/day/2026-12-04'));
+    const carried = till.core.orders('open');
+    assert.equal(
+      carried.map((o) => o.id),
+      [open],
+    );
+    assert.is(carried[0]?.lines[0]?.itemId, 'burger');
+    till.core.addLine(open, { itemId: 'chips' });
+    const settled = till.fiscal.settle(
+      open as OrderId,
+      [{ method: 'card', amount: 2100 }],
+      'till-1',
+    );
+    assert.is(settled.totals.total, 2100);
+    assert.is(till.store.journal.last()?.businessDate, '2026-12-04');
+  } finally {
+    await till.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
