@@ -156,6 +156,41 @@ test('raises forks and verification failures as critical alerts', async () => {
   assert.is(fork.open, true);
 });
 
+test('stores credit notes that exceed or miss their original, and raises them', async () => {
+  const chain = new ChainBuilder('till-1', 'b1', T0);
+  const sale = chain.sale(tea);
+  chain.drawerOpen();
+  chain.creditNote(sale, tea);
+  chain.creditNote(sale, tea);
+
+  // A sale of a device whose journal never reached the relay.
+  const ghost = new ChainBuilder('till-9', 'b1', T0).sale(tea);
+  chain.creditNote(ghost, tea);
+  const res = await post(batch(chain.entries));
+  assert.is(res.body.stored.length, 5);
+
+  const raised = (await alerts())
+    .filter((a: { kind: string }) => a.kind === 'verification-failed')
+    .map((a: { seq: number; code: string }) => [a.seq, a.code])
+    .sort();
+  assert.equal(raised, [
+    [4, 'credit-exceeds-original'],
+    [5, 'missing-original'],
+  ]);
+});
+
+test('refuses a credit note without its original reference', async () => {
+  const chain = new ChainBuilder('till-1', 'b1', T0);
+  const sale = chain.sale(tea);
+  const note = structuredClone(chain.creditNote(sale, tea)) as unknown as {
+    payload: Record<string, unknown>;
+  };
+  delete note.payload.original;
+  const res = await post(batch([sale, note as never]));
+  assert.is(res.status, 400);
+  assert.is(res.body.error.field, 'entries[1].payload.original');
+});
+
 test('records sales that reached the relay more than 24 hours late', async () => {
   const chain = new ChainBuilder('till-1', 'b1', T0);
   chain.sale(tea);

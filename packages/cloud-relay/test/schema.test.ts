@@ -70,7 +70,7 @@ test('migrates once and is safe to run again', () => {
   migrateJournal(db);
   migrateJournal(db);
   const names = db.prepare('SELECT name FROM journal_migrations').pluck().all();
-  assert.equal(names, ['001-journal']);
+  assert.equal(names, ['001-journal', '002-credits']);
   db.close();
 });
 

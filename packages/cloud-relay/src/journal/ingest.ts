@@ -22,6 +22,7 @@ import {
 } from '@brigade/store';
 import type { Database } from 'better-sqlite3';
 import { type AlertEvent, AlertStore, REPORTING_LIMIT_MS } from './alerts.ts';
+import { CreditCheck } from './credits.ts';
 import { type DeviceRow, emptyDeviceRow, JournalTables } from './tables.ts';
 import type { CheckedEntry, JournalBatch } from './validate.ts';
 
@@ -81,6 +82,7 @@ export class JournalIngest {
   readonly #log: Logger;
   readonly #alerts: AlertStore;
   readonly #tables: JournalTables;
+  readonly #credits: CreditCheck;
   readonly #onAlert: (kind: AlertEvent['kind']) => void;
 
   /** `onAlert` hears of every alert recorded (for a metrics counter). */
@@ -94,6 +96,7 @@ export class JournalIngest {
     this.#onAlert = onAlert;
     this.#alerts = new AlertStore(db);
     this.#tables = new JournalTables(db);
+    this.#credits = new CreditCheck(db);
   }
 
   /** Verifies and stores a validated batch in one transaction. */
@@ -229,6 +232,8 @@ export class JournalIngest {
     }
 
     this.#tables.insert(scope, entry, payloadText, receivedAt);
+    if (entry.kind === 'credit-note')
+      this.#checkCredit(scope, entry, receivedAt);
     chain.tail = entry;
     chain.row.last_seq = entry.seq;
     chain.row.last_hash = entry.hash;
@@ -237,6 +242,22 @@ export class JournalIngest {
       chain.late.push(entry);
     }
     result.stored.push(ref);
+  }
+
+  /** A credit note is stored whatever its original; a bad one is raised. */
+  #checkCredit(scope: IngestScope, note: JournalEntry, at: number): void {
+    const problem = this.#credits.check(scope, note);
+    if (!problem) return;
+    this.#alert(
+      scope,
+      note,
+      'verification-failed',
+      `${note.seq}:${note.hash}`,
+      {
+        ...problem,
+        at,
+      },
+    );
   }
 
   /** Refuses an entry that failed verification and raises its alert. */

@@ -24,9 +24,16 @@ export type ReportedPayload = Pick<
 /** Throws a 400 naming the field unless the payload can be reported. */
 export function checkInvoicePayload(
   payload: Record<string, unknown>,
+  kind: string,
   at: string,
 ): void {
   str(payload.currency, `${at}.currency`);
+  if (kind === 'credit-note') {
+    const original = obj(payload.original, `${at}.original`);
+    str(original.device, `${at}.original.device`);
+    int(original.seq, `${at}.original.seq`, 1);
+    str(original.docNo, `${at}.original.docNo`);
+  }
   list(payload.lines, `${at}.lines`).forEach((value, i) => {
     const line = obj(value, `${at}.lines[${i}]`);
     const lineAt = `${at}.lines[${i}]`;

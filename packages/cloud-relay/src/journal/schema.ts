@@ -81,6 +81,20 @@ const MIGRATIONS: Migration[] = [
         ON journal_alerts (org, branch, last_at);
     `,
   },
+  {
+    name: '002-credits',
+    sql: `
+      -- Sum of credit notes against each original sale.
+      CREATE TABLE journal_credits (
+        org TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        device TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        credited INTEGER NOT NULL,
+        PRIMARY KEY (org, branch, device, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Creates or upgrades the journal tables; safe to call on every start. */

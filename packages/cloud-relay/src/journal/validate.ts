@@ -318,7 +318,7 @@ function payload(
   const text = isCanonicalShaped(obj, limits.maxPayloadDepth)
     ? JSON.stringify(obj)
     : slowCanonicalText(obj, at, limits);
-  if (INVOICE_KINDS.has(entryKind)) checkInvoicePayload(obj, at);
+  if (INVOICE_KINDS.has(entryKind)) checkInvoicePayload(obj, entryKind, at);
   return [obj as JournalEntry['payload'], text];
 }
 
