@@ -60,4 +60,44 @@ test('moves to the next business day and carries the open orders over', async ()
   }
 });
 
+test('a till started after midnight carries the last day it held', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  const start = (date: Date) =>
+    Till.start(
+      {
+        dataDir: dir,
+        branch: 'b1',
+        device: 'till-1',
+        httpHost: '127.0.0.1',
+        httpPort: 0,
+        lanPort: 0,
+        discoveryPort: 40000 + Math.floor(Math.random() * 20000),
+        broadcast: '127.255.255.255',
+        peers: [],
+        relay: null,
+        branchKey: generateBranchKey(),
+        menu: { kind: 'demo' },
+      },
+      { menu: demoMenu, clock: () => date },
+    );
+  try {
+    const first = await start(new Date(2026, 11, 3, 22, 0));
+    const open = first.core.openOrder('8');
+    first.core.addLine(open, { itemId: 'soup' });
+    await first.stop();
+    const second = await start(new Date(2026, 11, 5, 9, 0));
+    try {
+      assert.is(second.status().businessDate, '2026-12-05');
+      assert.equal(
+        second.core.orders('open').map((o) => o.id),
+        [open],
+      );
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

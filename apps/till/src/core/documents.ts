@@ -43,7 +43,15 @@ export class TillDocuments {
     this.menuName = menuDocName(store.branch);
     this.#load(this.menuName, this.menuDoc);
     this.menu = new MenuDocument(yjsEngine(this.menuDoc), { device });
-    this.#days.push(this.#openDay(businessDate));
+    // A till that was off at midnight carries the last day's open orders
+    // when it starts on a later date (carrying twice copies nothing new).
+    const previous = this.#lastDayBefore(businessDate);
+    if (previous) {
+      this.#days.push(this.#openDay(previous));
+      this.openDay(businessDate);
+    } else {
+      this.#days.push(this.#openDay(businessDate));
+    }
   }
 
   get #current(): OpenDay {
@@ -135,6 +143,18 @@ export class TillDocuments {
       menu: () => this.currentMenu(),
     });
     return { name, date, doc, day };
+  }
+
+  /** The latest business date before `date` held in the update log. */
+  #lastDayBefore(date: string): string | undefined {
+    const prefix = `${this.#store.branch}/day/`;
+    return this.#store.updateLog
+      .list()
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => name.slice(prefix.length))
+      .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d < date)
+      .sort()
+      .at(-1);
   }
 
   #load(name: string, doc: Y.Doc): void {
