@@ -14,7 +14,7 @@
  *  "seq":<n>,"tax":<n>,"total":<n>,"ts":<s>,"user":<s>}
  * ```
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalize, canonicalString } from './canonical.ts';
 import type { JournalEntry } from './entry.ts';
 
@@ -74,7 +74,18 @@ export function hashInput(
 
 /** Lowercase hex SHA-256 of a string's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : slowHash(text);
+}
+
+/** `crypto.hash` (Node 20.12 and later) skips the Hash object per call. */
+const oneShot = (
+  crypto as {
+    hash?: (algorithm: string, data: string, encoding: 'hex') => string;
+  }
+).hash;
+
+function slowHash(text: string): string {
+  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function int(value: number): string {
