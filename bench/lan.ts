@@ -4,13 +4,17 @@
  *
  * - `brigade-lan`: four LAN providers (TLS-PSK, discovery on
  *   127.255.255.255, default timers), each device connected to every other.
- * - `y-websocket-server`: a stock `@y/websocket-server` in a child process
+ * - `y-websocket-server`: a stock `@y/websocket-server` (its own binary)
  *   and four stock y-websocket clients.
+ *
+ * Every device runs in its own process (`bench/lib/lan-device.ts`), as on
+ * a real network, and so does the y-websocket server.
  *
  * Edit latency: 50 edits per second spread over the four devices (a line
  * object set in the day document's `lines` map); the latency is from the
  * edit on one device to the update applied on each other device (every
- * ordered pair A→B), all devices in this process so one clock times both.
+ * ordered pair A→B). An edit carries its author's clock and each receiver
+ * subtracts it from its own; processes on one machine share the clock.
  *
  * Catch-up: one device goes offline, another makes 2,000 edits, the device
  * comes back; the time until it holds all of them, and the bytes it
@@ -24,46 +28,60 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
-import { LanProvider } from '../packages/lan-provider/src/index.ts';
 import { type ResultRow, report, short } from './lib/results.ts';
-import { nowMs, percentile } from './lib/stats.ts';
+import { percentile } from './lib/stats.ts';
 
 const PEERS = 4;
 const EDITS_PER_SECOND = 50;
 const LATENCY_EDITS = short ? 200 : 1000;
 const MISSED_EDITS = 2000;
-const DOC_NAME = 'b1/day/2026-12-03';
+const deviceScript = fileURLToPath(
+  new URL('./lib/lan-device.ts', import.meta.url),
+);
+const root = fileURLToPath(new URL('../', import.meta.url));
 
-/** Four replicas of the day document, however they are connected. */
-interface System {
-  name: string;
-  docs: Y.Doc[];
-  /** Takes device `i` offline. */
-  disconnect(i: number): Promise<void>;
-  /** Brings device `i` back; resolves once it is reconnecting. */
-  reconnect(i: number): Promise<void>;
-  /** Resolves when device `i` has its first connection again. */
-  connected(i: number): Promise<void>;
-  /** Bytes device `i` has received on the wire so far. */
-  wireBytesIn(i: number): number;
-  ready(): Promise<void>;
-  close(): Promise<void>;
+type Reply = Record<string, unknown>;
+
+/** A device process: commands in, one reply per command that answers. */
+class DeviceProcess {
+  readonly #child: ChildProcess;
+  readonly #waiting: ((reply: Reply) => void)[] = [];
+
+  constructor() {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', deviceScript], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    createInterface({ input: this.#child.stdout! }).on('line', (line) => {
+      const reply = JSON.parse(line) as Reply;
+      if (reply.error) throw new Error(String(reply.error));
+      this.#waiting.shift()?.(reply);
+    });
+  }
+
+  tell(command: object): void {
+    this.#child.stdin!.write(`${JSON.stringify(command)}\n`);
+  }
+
+  ask(command: object): Promise<Reply> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.tell(command);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+    this.tell({ cmd: 'stop' });
+    await exited;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('benchmark timed out');
-    await sleep(2);
-  }
 }
 
 async function freePort(): Promise<number> {
@@ -82,51 +100,8 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-async function brigadeLan(): Promise<System> {
-  const branchKey = randomBytes(32);
-  const discoveryPort = await freeUdpPort();
-  const docs = Array.from({ length: PEERS }, () => new Y.Doc());
-  const providers = docs.map(
-    (doc, i) =>
-      new LanProvider({
-        device: `till-${i}`,
-        branch: 'b1',
-        role: 'till',
-        branchKey,
-        port: 0,
-        host: '127.0.0.1',
-        discoveryPort,
-        broadcastAddress: '127.255.255.255',
-        docs: { [DOC_NAME]: doc },
-      }),
-  );
-  const meshed = () =>
-    providers.every((p) => !p.running || p.peers().length === PEERS - 1);
-  return {
-    name: 'brigade-lan',
-    docs,
-    ready: async () => {
-      await Promise.all(providers.map((p) => p.start()));
-      await until(meshed);
-    },
-    disconnect: async (i) => {
-      await providers[i]?.stop();
-      await until(() =>
-        providers.every((p) => p.peers().length <= PEERS - 2 || !p.running),
-      );
-    },
-    reconnect: (i) => providers[i]?.start() ?? Promise.resolve(),
-    connected: async (i) => {
-      await providers[i]?.once('peer-connected');
-    },
-    wireBytesIn: (i) => providers[i]?.counters().wireBytesIn ?? 0,
-    close: async () => {
-      await Promise.all(providers.map((p) => p.stop()));
-    },
-  };
-}
-
-async function yWebsocketServer(): Promise<System> {
+/** Starts the stock y-websocket server binary; returns its URL and a stop. */
+async function startYWebsocketServer() {
   const port = await freePort();
   const serverJs = fileURLToPath(
     new URL(
@@ -134,142 +109,99 @@ async function yWebsocketServer(): Promise<System> {
       import.meta.url,
     ),
   );
-  const server: ChildProcess = spawn(process.execPath, [serverJs], {
+  const server = spawn(process.execPath, [serverJs], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve) =>
-    server.stdout?.once('data', () => resolve()),
+    server.stdout.once('data', () => resolve()),
   );
-  const docs = Array.from({ length: PEERS }, () => new Y.Doc());
-  const clients = docs.map(
-    (doc) =>
-      new WebsocketProvider(`ws://127.0.0.1:${port}`, DOC_NAME, doc, {
-        WebSocketPolyfill: WebSocket as never,
-        disableBc: true,
-      }),
-  );
-  const socketOf = (i: number) =>
-    (clients[i]?.ws as unknown as { _socket?: { bytesRead: number } } | null)
-      ?._socket;
-  let baseline = 0;
   return {
-    name: 'y-websocket-server',
-    docs,
-    ready: () => until(() => clients.every((c) => c.synced)),
-    disconnect: async (i) => {
-      clients[i]?.disconnect();
-      await sleep(50);
-    },
-    reconnect: async (i) => {
-      baseline = 0;
-      clients[i]?.connect();
-    },
-    connected: (i) =>
-      new Promise<void>((resolve) => {
-        const onStatus = ({ status }: { status: string }) => {
-          if (status !== 'connected') return;
-          clients[i]?.off('status', onStatus);
-          resolve();
-        };
-        clients[i]?.on('status', onStatus);
-      }),
-    wireBytesIn: (i) => (socketOf(i)?.bytesRead ?? 0) + baseline,
-    close: async () => {
-      for (const c of clients) {
-        c.destroy();
-        // The client made this awareness and leaves its timer running.
-        c.awareness.destroy();
-      }
+    url: `ws://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill();
-      await new Promise((resolve) => server.once('exit', resolve));
+      await exited;
     },
   };
 }
 
-/** Latencies of `LATENCY_EDITS` edits at 50/s, every ordered pair. */
-async function editLatency(system: System): Promise<number[]> {
-  const sentAt = new Map<string, { from: number; at: number }>();
-  const samples: number[] = [];
-  const observers = system.docs.map((doc, receiver) => {
-    const lines = doc.getMap('lines');
-    const observer = (event: Y.YMapEvent<unknown>) => {
-      const now = nowMs();
-      for (const key of event.keysChanged) {
-        const sent = sentAt.get(key);
-        if (sent && sent.from !== receiver) samples.push(now - sent.at);
-      }
-    };
-    lines.observe(observer);
-    return () => lines.unobserve(observer);
-  });
-  const start = nowMs();
-  for (let n = 0; n < LATENCY_EDITS; n++) {
-    const due = start + (n * 1000) / EDITS_PER_SECOND;
-    const wait = due - nowMs();
-    if (wait > 0) await sleep(wait);
-    const from = n % PEERS;
-    const key = `line-${system.name}-${n}`;
-    sentAt.set(key, { from, at: nowMs() });
-    system.docs[from]?.getMap('lines').set(key, {
-      item: `item-${n % 40}`,
-      qty: 1 + (n % 3),
-      price: 450 + (n % 7) * 50,
-    });
+async function startDevices(system: string): Promise<{
+  devices: DeviceProcess[];
+  stop: () => Promise<void>;
+}> {
+  const devices = Array.from({ length: PEERS }, () => new DeviceProcess());
+  let stopServer = async () => {};
+  const common: Record<string, unknown> = { cmd: 'start', system };
+  if (system === 'brigade-lan') {
+    common.key = randomBytes(32).toString('hex');
+    common.discoveryPort = await freeUdpPort();
+  } else {
+    const server = await startYWebsocketServer();
+    common.url = server.url;
+    stopServer = server.stop;
   }
-  const expected = LATENCY_EDITS * (PEERS - 1);
-  await until(() => samples.length >= expected);
-  for (const off of observers) off();
-  return samples;
-}
-
-/** Catch-up of device 3 after device 0 made 2,000 edits without it. */
-async function catchUp(system: System) {
-  const late = PEERS - 1;
-  await system.disconnect(late);
-  let missedBytes = 0;
-  const countMissed = (update: Uint8Array) => {
-    missedBytes += update.length;
+  await Promise.all(devices.map((d, index) => d.ask({ ...common, index })));
+  await Promise.all(devices.map((d) => d.ask({ cmd: 'ready' })));
+  return {
+    devices,
+    stop: async () => {
+      await Promise.all(devices.map((d) => d.stop()));
+      await stopServer();
+    },
   };
-  const editor = system.docs[0] as Y.Doc;
-  editor.on('update', countMissed);
-  const orders = editor.getMap('orders');
-  for (let n = 0; n < MISSED_EDITS; n++) {
-    orders.set(`order-${n}`, { table: n % 30, lines: n % 5, open: true });
-  }
-  editor.off('update', countMissed);
-
-  // The devices still online apply the edits first, so that their work
-  // (all in this process) is not counted as the returning device's.
-  const online = system.docs.slice(1, late).map((d) => d.getMap('orders'));
-  await until(() => online.every((m) => m.size === MISSED_EDITS));
-  await sleep(200);
-
-  const lateOrders = system.docs[late]?.getMap('orders') as Y.Map<unknown>;
-  const bytesBefore = system.wireBytesIn(late);
-  const started = nowMs();
-  let connectMs = Number.NaN;
-  const connected = system.connected(late).then(() => {
-    connectMs = nowMs() - started;
-  });
-  await system.reconnect(late);
-  await until(() => lateOrders.size === MISSED_EDITS);
-  const ms = nowMs() - started;
-  await connected;
-  await sleep(200);
-  const wireBytes = system.wireBytesIn(late) - bytesBefore;
-  return { ms, connectMs, wireBytes, missedBytes };
 }
 
-async function measure(system: System): Promise<ResultRow[]> {
-  await system.ready();
+/** Latencies of every ordered pair, at 50 edits/s over the four devices. */
+async function editLatency(devices: DeviceProcess[]): Promise<number[]> {
+  const start = performance.now();
+  for (let n = 0; n < LATENCY_EDITS; n++) {
+    const wait = start + (n * 1000) / EDITS_PER_SECOND - performance.now();
+    if (wait > 0) await sleep(wait);
+    devices[n % PEERS]?.tell({ cmd: 'edit', n });
+  }
+  const perDevice = (LATENCY_EDITS * (PEERS - 1)) / PEERS;
+  const replies = await Promise.all(
+    devices.map((d) => d.ask({ cmd: 'latencies', count: perDevice })),
+  );
+  return replies.flatMap((r) => r.latencies as number[]);
+}
+
+/** Device 3 goes away, device 0 makes 2,000 edits, device 3 comes back. */
+async function catchUp(devices: DeviceProcess[]) {
+  const [editor, second, third, late] = devices as [
+    DeviceProcess,
+    DeviceProcess,
+    DeviceProcess,
+    DeviceProcess,
+  ];
+  await late.ask({ cmd: 'disconnect' });
   await sleep(300);
-  const samples = await editLatency(system);
-  const caught = await catchUp(system);
-  await system.close();
+  const { bytes } = await editor.ask({ cmd: 'bulk', count: MISSED_EDITS });
+  await Promise.all(
+    [second, third].map((d) =>
+      d.ask({ cmd: 'wait-orders', count: MISSED_EDITS }),
+    ),
+  );
+  await sleep(300);
+  const caught = await late.ask({ cmd: 'catch-up', count: MISSED_EDITS });
+  return {
+    ms: caught.ms as number,
+    connectMs: caught.connectMs as number,
+    wireBytes: caught.wireBytes as number,
+    missedBytes: bytes as number,
+  };
+}
+
+async function measure(system: string): Promise<ResultRow[]> {
+  const { devices, stop } = await startDevices(system);
+  await sleep(500);
+  const samples = await editLatency(devices);
+  const caught = await catchUp(devices);
+  await stop();
   const row = (metric: string, value: number, unit: string): ResultRow => ({
     metric,
-    system: system.name,
+    system,
     value,
     unit,
   });
@@ -286,18 +218,20 @@ async function measure(system: System): Promise<ResultRow[]> {
   ];
 }
 
+const loadBefore = loadavg()[0] ?? 0;
 const rows = [
-  ...(await measure(await brigadeLan())),
-  ...(await measure(await yWebsocketServer())),
+  ...(await measure('brigade-lan')),
+  ...(await measure('y-websocket-server')),
 ];
 const value = (metric: string, system: string) =>
-  rows.find((r) => r.metric === metric && r.system === system)?.value ?? NaN;
+  rows.find((r) => r.metric === metric && r.system === system)?.value ??
+  Number.NaN;
 const p99 = value('edit_latency_p99_ms', 'brigade-lan');
 const relayP99 = value('edit_latency_p99_ms', 'y-websocket-server');
 report('lan', rows, [
-  `${PEERS} devices, ${EDITS_PER_SECOND} edits/s, ${LATENCY_EDITS} edits; latency over every ordered pair of devices.`,
-  `brigade-lan p99 is ${(p99 / relayP99).toFixed(2)}x the y-websocket-server p99 (goal: under 10 ms and at most 0.5x).`,
+  `${PEERS} devices, each its own process; ${EDITS_PER_SECOND} edits/s, ${LATENCY_EDITS} edits; latency over every ordered pair of devices.`,
+  `brigade-lan p99 is ${(p99 / relayP99).toFixed(2)}x the y-websocket-server p99 (goals: under 10 ms, and at most 0.5x).`,
   `catch-up: ${MISSED_EDITS} missed edits; brigade-lan's time includes discovery (beacon, jittered dial) and the TLS handshake; y-websocket's includes the WebSocket upgrade.`,
   'bytes are what the returning device received on its TCP sockets; ratio = those bytes / summed size of the missed Yjs updates (goal: at most 1.3x).',
-  "all four brigade peers and all four y-websocket clients share this process (so brigade-lan's step-2 encoding competes with the returning device for one core), while the y-websocket server runs in its own.",
+  `machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${(loadavg()[0] ?? 0).toFixed(1)} after; latency tails move with the load, so compare systems within one run.`,
 ]);
