@@ -4,6 +4,10 @@
  * head, seals the entry, inserts it and calls the append hook (the
  * outbox record) before commit, so a crash leaves the entry whole or
  * absent and never skips or reuses a number.
+ *
+ * While the wall clock is behind the journal, entries keep the journal's
+ * last timestamp, so several entries can share one time until it catches
+ * up.
  */
 import type { Logger } from '@brigade/log';
 import type { Database, Statement } from 'better-sqlite3';

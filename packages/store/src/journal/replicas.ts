@@ -3,6 +3,10 @@
  * apart from the device's journal. Entries are accepted only when they
  * extend the held chain of their device under the same checks as the
  * own chain, and a batch is stored all or none.
+ *
+ * On arrival an entry is checked against its neighbour and the device's
+ * document series; Z closings and credit-note references of replicas are
+ * checked only by a full `verify`.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { fromSqliteError, ReplicaError } from '../store/errors.ts';

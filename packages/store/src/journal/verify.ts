@@ -2,6 +2,10 @@
  * Verifying every chain a store holds: the own journal and each replica,
  * entry by entry, then the references between chains and the anchors
  * given from outside. Reads only.
+ *
+ * Verification runs on one thread and parses every sale's payload (the Z
+ * closings' tax and payment sums need it), so its speed is bound by one
+ * core: see `npm run bench -- store`.
  */
 import type { Database } from 'better-sqlite3';
 import {

@@ -2,6 +2,10 @@
  * ZATCA (Saudi Arabia) simplified-invoice QR code, phase 1 fields: TLV
  * records of one tag byte, one length byte (the value's UTF-8 length)
  * and the value, concatenated and base64 encoded.
+ *
+ * Only phase 1 (tags 1-5) is produced: the store signs nothing, so the
+ * phase 2 tags (invoice hash of the UBL XML, ECDSA signature, public key)
+ * are left to an integration with the device's ZATCA certificate.
  */
 import type { JournalEntry } from './entry.ts';
 import type { SalePayload } from './payloads.ts';

@@ -3,6 +3,9 @@
  * first; its claim goes into the order's day document after commit. The
  * ledger remembers which claims were written, so start-up can hand the
  * rest to the till again.
+ *
+ * Finding the unclaimed entries joins every settlement entry with the
+ * ledger, so start-up work grows with the journal (a lookup per sale).
  */
 import type { Logger } from '@brigade/log';
 import type { Database, Statement } from 'better-sqlite3';
