@@ -125,34 +125,22 @@ export class LanProvider extends TypedEmitter<LanEvents> {
    * the listener is bound; calling it again while started does nothing.
    */
   start(): Promise<void> {
-    this.#starting ??= this.#start().catch(async (error: unknown) => {
-      await this.stop();
-      throw error;
-    });
+    this.#starting ??= this.#start();
     return this.#starting;
   }
 
   /**
    * Closes every connection (code `NORMAL`), stops beacons, timers and the
-   * listener, and detaches from the documents. Safe to call twice.
+   * listener, and detaches from the documents. Safe to call twice, and
+   * while `start` is still binding (it waits for that first).
    */
   async stop(): Promise<void> {
     const starting = this.#starting;
     if (!starting) return;
-    this.#running = false;
-    this.#dialer.stop();
-    await this.#discovery?.stop();
-    this.#discovery = undefined;
-    for (const attempt of [...this.#attempts]) {
-      attempt.connection.close(CLOSE_CODES.NORMAL, 'provider stopped');
-    }
-    await this.#listener?.stop();
-    this.#listener = undefined;
-    this.#docs.detachAll();
-    this.#journal?.stop();
-    this.#gate.clear();
-    this.#port = 0;
+    await starting.catch(() => {});
+    if (this.#starting !== starting) return;
     this.#starting = undefined;
+    await this.#teardown();
     this.#log.info({}, 'LAN provider stopped');
   }
 
@@ -225,23 +213,47 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     this.#running = true;
     this.#docs.attachAll();
     this.#journal?.start();
-    const { host, port, handshakeTimeoutMs } = this.#options;
-    this.#listener = new Listener({
-      host,
-      port,
-      psk: this.#secrets.psk,
-      handshakeTimeoutMs,
-      counters: this.#counters,
-      log: this.#log,
-      onSecure: (link) => this.#secure(link, undefined),
-    });
-    this.#port = await this.#listener.start();
-    this.#dialer.start();
-    if (this.#options.discovery) await this.#startDiscovery();
+    try {
+      const { host, port, handshakeTimeoutMs } = this.#options;
+      this.#listener = new Listener({
+        host,
+        port,
+        psk: this.#secrets.psk,
+        handshakeTimeoutMs,
+        counters: this.#counters,
+        log: this.#log,
+        onSecure: (link) => this.#secure(link, undefined),
+      });
+      this.#port = await this.#listener.start();
+      this.#dialer.start();
+      if (this.#options.discovery) await this.#startDiscovery();
+    } catch (error) {
+      // A taken port leaves nothing running, and `start` can be retried.
+      this.#starting = undefined;
+      await this.#teardown();
+      throw error;
+    }
     this.#log.info(
       { port: this.#port, docs: this.#docs.names().length },
       'LAN provider started',
     );
+  }
+
+  /** Undoes `#start`, step by step; each step copes with never having run. */
+  async #teardown(): Promise<void> {
+    this.#running = false;
+    this.#dialer.stop();
+    await this.#discovery?.stop();
+    this.#discovery = undefined;
+    for (const attempt of [...this.#attempts]) {
+      attempt.connection.close(CLOSE_CODES.NORMAL, 'provider stopped');
+    }
+    await this.#listener?.stop();
+    this.#listener = undefined;
+    this.#docs.detachAll();
+    this.#journal?.stop();
+    this.#gate.clear();
+    this.#port = 0;
   }
 
   async #startDiscovery(): Promise<void> {

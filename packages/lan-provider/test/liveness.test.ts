@@ -127,4 +127,21 @@ test('start rejects when the port is taken and leaves nothing running', async ()
   assert.equal(left, []);
 });
 
+test('stop while start is still binding leaves nothing running', async () => {
+  const [a] = await devices(1, branchKey());
+  if (!a) throw new Error('no device');
+  const started = a.provider.start();
+  await a.provider.stop();
+  await started;
+  assert.not.ok(a.provider.running);
+  await a.provider.start();
+  assert.ok(a.provider.running);
+  await a.provider.stop();
+  await sleep(600);
+  const left = process
+    .getActiveResourcesInfo()
+    .filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
+  assert.equal(left, []);
+});
+
 test.run();
