@@ -84,15 +84,17 @@ test('verify exits 1 naming the first broken entry', () => {
   }
 });
 
-test('verify and export exit 2 on a missing or non-Brigade folder', () => {
+test('verify and export exit 2 on a missing or non-Brigade folder', async () => {
   const { dir, remove } = tempDir();
   try {
     writeFileSync(join(dir, 'notes.txt'), 'hello');
+    const missing = cli('verify', '--data', join(dir, 'nope'));
+    assert.is(missing.code, 2);
+    assert.match(missing.stderr, /is not a folder/);
     for (const action of ['verify', 'export']) {
-      const missing = cli(action, '--data', join(dir, 'nope'));
-      assert.is(missing.code, 2);
-      assert.match(missing.stderr, /is not a folder/);
-      const other = cli(action, '--data', dir);
+      const gone = await runJournal([action, '--data', join(dir, 'nope')]);
+      assert.is(gone.code, 2);
+      const other = await runJournal([action, '--data', dir]);
       assert.is(other.code, 2);
       assert.match(other.stderr, /not a Brigade data folder/);
     }
@@ -121,11 +123,11 @@ test('bad flags and anchors exit 2 with the usage', async () => {
   assert.match(action.stderr, /usage:/);
 });
 
-test('export writes the own journal as JSON Lines, and the replicas on request', () => {
+test('export writes the own journal as JSON Lines, and the replicas on request', async () => {
   const { dir, remove } = tempDir();
   try {
     const entries = tillFolder(dir);
-    const own = cli('export', '--data', join(dir, 'till'));
+    const own = await runJournal(['export', '--data', join(dir, 'till')]);
     assert.is(own.code, 0, own.stderr);
     const lines = own.stdout
       .trimEnd()
