@@ -73,7 +73,11 @@ test('notices a frozen peer within a few seconds and reconnects when it thaws', 
 
 test('closes a peer that stops reading once its unread bytes pass the limit', async () => {
   const key = branchKey();
-  const [a] = await devices(1, key, () => ({ maxBufferedBytes: 256 * 1024 }));
+  // The raw peer sends no heartbeats: only the buffer limit may close it.
+  const [a] = await devices(1, key, () => ({
+    maxBufferedBytes: 256 * 1024,
+    deadAfterMs: 60_000,
+  }));
   if (!a) throw new Error('no device');
   await a.provider.start();
   const peer = await rawPeer(a.provider.port, key);
