@@ -7,11 +7,17 @@ import { main } from '@brigade/cli';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { verifyToken } from '../src/auth/token.ts';
 import { parseTtl } from '../src/commands/token.ts';
-import { removeDir, secret, synced, tempDir, until } from './support/relay.ts';
+import {
+  removeDir,
+  secret,
+  stockProvider,
+  synced,
+  tempDir,
+  until,
+} from './support/relay.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/brigade.js', import.meta.url));
 
@@ -134,12 +140,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 function connect(url: string, t: string) {
-  return new WebsocketProvider(url, 'b1/day/2026-12-03', new Y.Doc(), {
-    // biome-ignore lint/suspicious/noExplicitAny: ws stands in for the DOM WebSocket
-    WebSocketPolyfill: WebSocket as any,
-    params: { token: t },
-    disableBc: true,
-  });
+  return stockProvider(url, 'b1/day/2026-12-03', { token: t });
 }
 
 test('brigade relay keeps what it relayed through a SIGKILL', async () => {

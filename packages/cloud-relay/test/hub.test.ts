@@ -7,12 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WebSocket, WebSocketServer } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CLOSE } from '../src/sync/close-codes.ts';
 import { refuse, SyncHub } from '../src/sync/hub.ts';
 import { parseDocPath } from '../src/sync/path.ts';
-import { synced, until } from './support/relay.ts';
+import { stockProvider, synced, until } from './support/relay.ts';
 
 interface Host {
   server: Server;
@@ -61,12 +60,7 @@ async function stop(h: Host) {
 }
 
 function client(h: Host, name: string, key: string) {
-  return new WebsocketProvider(h.url, name, new Y.Doc(), {
-    // biome-ignore lint/suspicious/noExplicitAny: ws stands in for the DOM WebSocket
-    WebSocketPolyfill: WebSocket as any,
-    params: { key },
-    disableBc: true,
-  });
+  return stockProvider(h.url, name, { key });
 }
 
 test('serves the host own documents at its own prefix', async () => {

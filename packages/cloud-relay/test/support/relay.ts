@@ -91,13 +91,32 @@ export function provider(
   tokenValue: string,
   doc = new Y.Doc(),
 ): WebsocketProvider {
-  return new WebsocketProvider(relay.url, docName, doc, {
+  return stockProvider(relay.url, docName, { token: tokenValue }, doc);
+}
+
+/**
+ * A stock provider whose `destroy()` also stops its awareness: the stock
+ * one leaves the awareness timer running, which keeps a test alive.
+ */
+export function stockProvider(
+  url: string,
+  docName: string,
+  params: Record<string, string>,
+  doc = new Y.Doc(),
+): WebsocketProvider {
+  const p = new WebsocketProvider(url, docName, doc, {
     // biome-ignore lint/suspicious/noExplicitAny: ws stands in for the DOM WebSocket
     WebSocketPolyfill: WebSocket as any,
-    params: { token: tokenValue },
+    params,
     disableBc: true,
     maxBackoffTime: 300,
   });
+  const destroy = p.destroy.bind(p);
+  p.destroy = () => {
+    destroy();
+    p.awareness.destroy();
+  };
+  return p;
 }
 
 /** Resolves when the provider reports `synced`. */
