@@ -37,7 +37,17 @@ export type ModelErrorCode =
   /** A ticket status may only move forward within its epoch. */
   | 'status-not-forward'
   /** Only a ticket that has left `new` can be recalled. */
-  | 'not-recallable';
+  | 'not-recallable'
+  /** No stock item with that id in the branch's inventory. */
+  | 'unknown-stock'
+  /** No customer with that id in the organisation's book. */
+  | 'unknown-customer'
+  /** The customer was erased on request; the record holds nothing personal. */
+  | 'customer-erased'
+  /** The customer was merged into another; use the one it was merged into. */
+  | 'customer-merged'
+  /** A redemption asks for more points than the customer holds. */
+  | 'insufficient-points';
 
 /** A refused operation, with a stable `code` for programs to test. */
 export class ModelError extends Error {

@@ -26,6 +26,20 @@
  * day.claimSettlement({ orderId, docNo: 1, total: invoice.total });
  */
 
+export {
+  type Customer,
+  CustomerBook,
+  type CustomerBookOptions,
+  type CustomerInput,
+  type DuplicateGroup,
+} from './customers/customer-book.ts';
+export { normaliseEmail, normalisePhone } from './customers/normalise.ts';
+export type {
+  CustomerRecord,
+  LoyaltyKind,
+  LoyaltyMove,
+  PersonalFields,
+} from './customers/records.ts';
 export type { DayIndex, DaySnapshot } from './day/day-state.ts';
 export { snapshotOf } from './day/day-state.ts';
 export type {
@@ -77,6 +91,25 @@ export {
   randomId,
   type TicketId,
 } from './ids.ts';
+export { customersDocName, inventoryDocName } from './inventory/doc-name.ts';
+export { fireTickets, restockCredit } from './inventory/firing.ts';
+export {
+  Inventory,
+  type InventoryOptions,
+  type ItemAvailability,
+  type Usage,
+} from './inventory/inventory.ts';
+export {
+  ADJUST_REASONS,
+  type Components,
+  type MoveKind,
+  type Recipe,
+  STOCK_UNITS,
+  type StockItem,
+  type StockMove,
+  type StockUnit,
+} from './inventory/records.ts';
+export type { StockLevel } from './inventory/views.ts';
 export { demoMenu } from './menu/demo-menu.ts';
 export type {
   Category,

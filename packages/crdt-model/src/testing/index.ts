@@ -10,8 +10,10 @@
  * test.run();
  */
 import type { Test } from 'uvu';
+import { customerExamples } from './examples-customers.ts';
 import { engineExamples } from './examples-engine.ts';
 import { errorExamples } from './examples-errors.ts';
+import { inventoryExamples } from './examples-inventory.ts';
 import { kitchenExamples } from './examples-kitchen.ts';
 import { menuExamples } from './examples-menu.ts';
 import { orderExamples } from './examples-orders.ts';
@@ -19,6 +21,7 @@ import { settlementExamples } from './examples-settlement.ts';
 import { totalsExamples } from './examples-totals.ts';
 import type { EngineFactory } from './factories.ts';
 import { randomSchedules, type ScheduleOptions } from './schedules.ts';
+import { stockSchedules } from './schedules-stock.ts';
 
 export {
   BUSY_DAY_DEVICES,
@@ -31,6 +34,8 @@ export {
   type DayClock,
   playBusyDay,
 } from './busy-day.ts';
+export { books } from './examples-customers.ts';
+export { stockBurgers, stockTills } from './examples-inventory.ts';
 export {
   automergeFactory,
   type EngineFactory,
@@ -53,6 +58,7 @@ export {
   type ScheduleOptions,
   type ScheduleReport,
 } from './schedules.ts';
+export { runStockSchedule, stockSchedules } from './schedules-stock.ts';
 
 /** Registers every worked example on `test` for one engine. */
 export function workedExamples(test: Test, factory: EngineFactory): void {
@@ -63,6 +69,8 @@ export function workedExamples(test: Test, factory: EngineFactory): void {
   totalsExamples(test, factory);
   errorExamples(test, factory);
   menuExamples(test, factory);
+  inventoryExamples(test, factory);
+  customerExamples(test, factory);
 }
 
 /**
@@ -76,4 +84,5 @@ export function conformance(
 ): void {
   workedExamples(test, factory);
   randomSchedules(test, factory, options);
+  stockSchedules(test, factory, options);
 }

@@ -1,0 +1,553 @@
+import { Listeners } from '../engine/buffered-writer.ts';
+import type { Engine, EngineWriter, JsonObject } from '../engine/engine.ts';
+import { ModelError } from '../errors.ts';
+import { hash53 } from '../hash.ts';
+import { type DeviceId, deviceId, isValidId, randomId } from '../ids.ts';
+import { normaliseEmail, normalisePhone } from './normalise.ts';
+import {
+  CUS,
+  CUSTOMER,
+  type CustomerRecord,
+  decodeCustomer,
+  decodeLoyalty,
+  LOYALTY,
+  type LoyaltyKind,
+  type LoyaltyMove,
+  PERSONAL_FIELDS,
+  type PersonalFields,
+} from './records.ts';
+
+export interface CustomerBookOptions {
+  /** This device: the writer of every change and its counter key. */
+  device: string;
+  /** Country calling code for national phone numbers, e.g. `44`. */
+  countryCode?: string;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** What a till may give when creating or editing a customer. */
+export interface CustomerInput {
+  name?: string;
+  phone?: string | null;
+  email?: string | null;
+  notes?: string;
+  allergies?: string[];
+  marketingConsent?: boolean;
+}
+
+/**
+ * A customer as the till shows it: a record together with every record
+ * merged into it, points summed and order references united.
+ */
+export interface Customer extends PersonalFields {
+  id: string;
+  points: number;
+  orders: string[];
+  /** Ids of the records merged into this one. */
+  merged: string[];
+  erased: boolean;
+}
+
+/** Two or more customers that share a normalised phone or e-mail. */
+export interface DuplicateGroup {
+  field: 'phone' | 'email';
+  value: string;
+  ids: string[];
+}
+
+/**
+ * An organisation's customers (`<org>/customers`) on any {@link Engine}.
+ * Points are per-writer counters moved only together with a loyalty
+ * record whose id follows from its cause, so replaying a settlement earns
+ * once; a merge only points the dropped record at the kept one, so points
+ * earned on the dropped record by a device that has not yet seen the merge
+ * still count, and nothing is created or lost.
+ *
+ * @example
+ * const book = new CustomerBook(yjsEngine(doc), { device: 'till-1', countryCode: '44' });
+ * const id = book.createCustomer({ name: 'Ana', phone: '07700 900123' });
+ * book.earn({ customerId: id, points: 16, ref: 'till-1/42' });
+ * book.customer(id)?.points; // 16
+ */
+export class CustomerBook {
+  readonly engine: Engine;
+  readonly device: DeviceId;
+  #countryCode: string | undefined;
+  #now: () => number;
+  #newId: () => string;
+  #listeners = new Listeners<{ local: boolean }>();
+  #unsubscribe: () => void;
+
+  constructor(engine: Engine, options: CustomerBookOptions) {
+    this.engine = engine;
+    this.device = deviceId(options.device);
+    this.#countryCode = options.countryCode;
+    this.#now = options.now ?? Date.now;
+    this.#newId = options.newId ?? randomId;
+    for (const table of Object.values(CUS)) engine.ids(table);
+    this.#unsubscribe = engine.onChange((change) => {
+      const mine = Object.values(CUS).some((t) => change.tables.has(t));
+      if (mine) this.#listeners.emit({ local: change.local });
+    });
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  // Records -------------------------------------------------------------
+
+  /** Creates a customer (a name is required) and returns its id. */
+  createCustomer(input: CustomerInput): string {
+    const fields = this.#personal(input, true);
+    const id = `cu-${this.#newId()}`;
+    this.#write((tx) =>
+      tx.create(CUS.customers, id, {
+        ...fields,
+        [CUSTOMER.createdBy]: this.device,
+        [CUSTOMER.createdAt]: this.#now(),
+      }),
+    );
+    return id;
+  }
+
+  /** Changes the given personal fields of a customer. */
+  updateCustomer(id: string, input: CustomerInput): void {
+    const fields = this.#personal(input, false);
+    const record = this.#live(id);
+    this.#write((tx) => {
+      for (const [field, value] of Object.entries(fields)) {
+        tx.set(CUS.customers, record.id, field, value);
+      }
+    });
+  }
+
+  /** Links an order (`<branch>/<date>/<orderId>`) to a customer. */
+  attachOrder(input: { customerId: string; orderRef: string }): void {
+    const ref = orderRef(input.orderRef);
+    const root = this.#live(input.customerId);
+    this.#write((tx) =>
+      tx.addToSet(CUS.customers, root.id, CUSTOMER.orders, ref),
+    );
+  }
+
+  /** The customer an order is linked to (the merged-into one), if any. */
+  customerOfOrder(ref: string): string | undefined {
+    for (const record of this.#records()) {
+      if (record.orders.includes(ref)) return this.rootOf(record.id);
+    }
+    return undefined;
+  }
+
+  // Loyalty -------------------------------------------------------------
+
+  /** Earns points for a settlement, once per `ref` (its document number). */
+  earn(input: {
+    customerId: string;
+    points: number;
+    ref: string;
+  }): LoyaltyMove | undefined {
+    const points = checkPoints(input.points);
+    return this.#loyalty(
+      'earn',
+      input.customerId,
+      points,
+      'settlement',
+      input.ref,
+    );
+  }
+
+  /**
+   * Redeems points as a discount, once per `ref`; refused with
+   * `insufficient-points` beyond the balance this device sees.
+   */
+  redeem(input: {
+    customerId: string;
+    points: number;
+    reason: string;
+    ref: string;
+  }): LoyaltyMove | undefined {
+    const points = checkPoints(input.points);
+    const reason = text(input.reason, 'reason', 200, true);
+    const customer = this.customer(input.customerId);
+    if (customer && customer.points < points) {
+      throw new ModelError(
+        'insufficient-points',
+        `customer holds ${customer.points} points, not ${points}`,
+      );
+    }
+    return this.#loyalty(
+      'redeem',
+      input.customerId,
+      -points,
+      reason,
+      input.ref,
+    );
+  }
+
+  /** Every loyalty movement, oldest first. */
+  loyaltyMoves(): LoyaltyMove[] {
+    return this.engine
+      .ids(CUS.loyalty)
+      .map((id) => decodeLoyalty(this.engine.record(CUS.loyalty, id)!))
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  }
+
+  // Duplicates and merges -------------------------------------------------
+
+  /** Live customers sharing a normalised phone or e-mail, by value. */
+  duplicates(): DuplicateGroup[] {
+    const groups = new Map<string, DuplicateGroup>();
+    for (const record of this.#records()) {
+      if (record.erased || this.rootOf(record.id) !== record.id) continue;
+      for (const field of ['phone', 'email'] as const) {
+        const value = record[field];
+        if (!value) continue;
+        const key = `${field}:${value}`;
+        const group = groups.get(key) ?? { field, value, ids: [] };
+        group.ids.push(record.id);
+        groups.set(key, group);
+      }
+    }
+    return [...groups.values()]
+      .filter((g) => g.ids.length > 1)
+      .map((g) => ({ ...g, ids: g.ids.sort() }))
+      .sort((a, b) =>
+        `${a.field}${a.value}` < `${b.field}${b.value}` ? -1 : 1,
+      );
+  }
+
+  /**
+   * Merges `drop` into `keep` (a manager's decision): `drop` then shows as
+   * part of `keep`, its points and orders included. Empty personal fields
+   * of `keep` are filled from `drop`.
+   */
+  merge(input: { keep: string; drop: string }): void {
+    const keep = this.#live(input.keep);
+    const drop = this.#live(input.drop);
+    if (keep.id === drop.id) {
+      throw new ModelError(
+        'invalid-argument',
+        'cannot merge a customer into itself',
+      );
+    }
+    this.#write((tx) => {
+      tx.set(CUS.customers, drop.id, CUSTOMER.mergedInto, keep.id);
+      const fill: [string, unknown, unknown][] = [
+        [CUSTOMER.phone, keep.phone, drop.phone],
+        [CUSTOMER.email, keep.email, drop.email],
+        [CUSTOMER.notes, keep.notes, drop.notes],
+      ];
+      for (const [field, mine, theirs] of fill) {
+        if (!mine && theirs)
+          tx.set(CUS.customers, keep.id, field, theirs as string);
+      }
+      const allergies = [
+        ...new Set([...keep.allergies, ...drop.allergies]),
+      ].sort();
+      if (allergies.length > keep.allergies.length) {
+        tx.set(CUS.customers, keep.id, CUSTOMER.allergies, allergies);
+      }
+    });
+  }
+
+  /**
+   * The record a customer id resolves to after merges. Two managers
+   * merging a pair both ways at once make a cycle; its smallest id wins.
+   */
+  rootOf(id: string): string {
+    const seen: string[] = [];
+    let at = id;
+    for (;;) {
+      seen.push(at);
+      const next = this.#record(at)?.mergedInto;
+      if (!next || !this.#record(next)) return at;
+      if (seen.includes(next)) {
+        return seen.slice(seen.indexOf(next)).sort()[0]!;
+      }
+      at = next;
+    }
+  }
+
+  // Erasure ---------------------------------------------------------------
+
+  /**
+   * Erases a customer on request: every personal field of the record and
+   * of every record merged into it is overwritten, and the erasure mark
+   * can never be undone by a device that has not seen it. Points and order
+   * references stay, without anyone's name on them. Returns the record ids
+   * erased.
+   */
+  erase(id: string): string[] {
+    const root = this.#record(this.rootOf(id));
+    if (!root) throw new ModelError('unknown-customer', `no customer ${id}`);
+    const group = this.#group(root.id);
+    this.#write((tx) => {
+      for (const member of group) {
+        tx.create(CUS.customers, member.id, {
+          [CUSTOMER.createdBy]: member.createdBy,
+          [CUSTOMER.createdAt]: member.createdAt,
+        });
+        for (const field of PERSONAL_FIELDS) {
+          tx.set(CUS.customers, member.id, field, null);
+        }
+        tx.addToSet(CUS.customers, member.id, CUSTOMER.erased, 'yes');
+      }
+    });
+    return group.map((m) => m.id);
+  }
+
+  /**
+   * Blanks personal fields that reached an erased record after its erasure
+   * (an edit made concurrently on a device that had not seen it) and
+   * returns how many records it scrubbed. The till runs it after every
+   * change it receives.
+   */
+  scrubErased(): number {
+    const dirty = this.engine.ids(CUS.customers).filter((id) => {
+      const raw = this.engine.record(CUS.customers, id)!;
+      const erased = (raw.sets[CUSTOMER.erased] ?? []).length > 0;
+      return (
+        erased && PERSONAL_FIELDS.some((f) => (raw.fields[f] ?? null) !== null)
+      );
+    });
+    if (dirty.length === 0) return 0;
+    this.#write((tx) => {
+      for (const id of dirty) {
+        for (const field of PERSONAL_FIELDS)
+          tx.set(CUS.customers, id, field, null);
+      }
+    });
+    return dirty.length;
+  }
+
+  // Views -----------------------------------------------------------------
+
+  /** A customer with its merged records, or undefined if unknown. */
+  customer(id: string): Customer | undefined {
+    if (!this.#record(id)) return undefined;
+    const root = this.#record(this.rootOf(id))!;
+    const group = this.#group(root.id);
+    return {
+      id: root.id,
+      name: root.name,
+      phone: root.phone,
+      email: root.email,
+      notes: root.notes,
+      allergies: root.allergies,
+      marketingConsent: root.marketingConsent,
+      points: group.reduce((a, m) => a + m.ownPoints, 0),
+      orders: [...new Set(group.flatMap((m) => m.orders))].sort(),
+      merged: group
+        .filter((m) => m.id !== root.id)
+        .map((m) => m.id)
+        .sort(),
+      erased: root.erased,
+    };
+  }
+
+  /** Every customer that is not merged into another, by id. */
+  customers(): Customer[] {
+    return this.#records()
+      .filter((r) => this.rootOf(r.id) === r.id)
+      .map((r) => this.customer(r.id)!);
+  }
+
+  /**
+   * Live customers whose name contains `q` (any case), or whose phone
+   * digits or e-mail contain it; all of them for an empty `q`.
+   */
+  search(q: string): Customer[] {
+    const needle = q.trim().toLowerCase();
+    const digits = needle.replace(/\D/g, '');
+    return this.customers().filter((c) => {
+      if (c.erased) return false;
+      if (!needle) return true;
+      if (c.name.toLowerCase().includes(needle)) return true;
+      if (c.email?.includes(needle)) return true;
+      return digits.length >= 3 && (c.phone ?? '').includes(digits);
+    });
+  }
+
+  /** Calls `listener` after every change of the book, local or received. */
+  onChange(listener: (change: { local: boolean }) => void): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  /** @internal Every stored record, merged or not, by id. */
+  records(): CustomerRecord[] {
+    return this.#records();
+  }
+
+  // Internals -------------------------------------------------------------
+
+  #loyalty(
+    kind: LoyaltyKind,
+    customerId: string,
+    delta: number,
+    reason: string,
+    rawRef: string,
+  ): LoyaltyMove | undefined {
+    const ref = text(rawRef, 'ref', 200, true);
+    const root = this.#live(customerId);
+    const id = `${kind[0]}-${hash53(`${kind}\n${ref}`)}`;
+    if (this.engine.record(CUS.loyalty, id)) return undefined;
+    const move: LoyaltyMove = {
+      id,
+      customerId: root.id,
+      delta,
+      kind,
+      reason,
+      ref,
+      by: this.device,
+      at: this.#now(),
+    };
+    this.#write((tx) => {
+      tx.create(CUS.loyalty, id, {
+        [LOYALTY.customerId]: move.customerId,
+        [LOYALTY.delta]: move.delta,
+        [LOYALTY.kind]: move.kind,
+        [LOYALTY.reason]: move.reason,
+        [LOYALTY.ref]: move.ref,
+        [LOYALTY.by]: move.by,
+        [LOYALTY.at]: move.at,
+      });
+      tx.add(CUS.customers, root.id, CUSTOMER.points, delta);
+    });
+    return move;
+  }
+
+  #personal(input: CustomerInput, creating: boolean): JsonObject {
+    if (typeof input !== 'object' || input === null) {
+      throw new ModelError('invalid-argument', 'customer must be an object');
+    }
+    const fields: JsonObject = {};
+    if (creating || input.name !== undefined) {
+      fields[CUSTOMER.name] = text(input.name, 'name', 100, true).trim();
+    }
+    if (input.phone !== undefined) {
+      fields[CUSTOMER.phone] =
+        input.phone === null || input.phone === ''
+          ? null
+          : normalisePhone(input.phone, this.#countryCode);
+    }
+    if (input.email !== undefined) {
+      fields[CUSTOMER.email] =
+        input.email === null || input.email === ''
+          ? null
+          : normaliseEmail(input.email);
+    }
+    if (input.notes !== undefined) {
+      fields[CUSTOMER.notes] = text(input.notes, 'notes', 1000, false);
+    }
+    if (input.allergies !== undefined) {
+      if (!Array.isArray(input.allergies) || input.allergies.length > 30) {
+        throw new ModelError(
+          'invalid-argument',
+          'allergies must be a list of at most 30',
+          'allergies',
+        );
+      }
+      fields[CUSTOMER.allergies] = [
+        ...new Set(
+          input.allergies.map((a) => text(a, 'allergies', 60, true).trim()),
+        ),
+      ].sort();
+    }
+    if (input.marketingConsent !== undefined) {
+      if (typeof input.marketingConsent !== 'boolean') {
+        throw new ModelError(
+          'invalid-argument',
+          'marketingConsent must be a boolean',
+          'marketingConsent',
+        );
+      }
+      fields[CUSTOMER.marketingConsent] = input.marketingConsent;
+    }
+    return fields;
+  }
+
+  /** The record, if it may still change: known, not merged, not erased. */
+  #live(id: string): CustomerRecord {
+    const record = this.#record(id);
+    if (!record) throw new ModelError('unknown-customer', `no customer ${id}`);
+    const root = this.rootOf(id);
+    if (root !== id) {
+      throw new ModelError(
+        'customer-merged',
+        `customer ${id} was merged into ${root}`,
+      );
+    }
+    if (record.erased) {
+      throw new ModelError('customer-erased', `customer ${id} was erased`);
+    }
+    return record;
+  }
+
+  #group(rootId: string): CustomerRecord[] {
+    return this.#records().filter((r) => this.rootOf(r.id) === rootId);
+  }
+
+  #record(id: string): CustomerRecord | undefined {
+    if (!isValidId(id)) return undefined;
+    const r = this.engine.record(CUS.customers, id);
+    return r ? decodeCustomer(r) : undefined;
+  }
+
+  #records(): CustomerRecord[] {
+    return this.engine
+      .ids(CUS.customers)
+      .sort()
+      .map((id) => decodeCustomer(this.engine.record(CUS.customers, id)!));
+  }
+
+  #write(build: (tx: EngineWriter) => void): void {
+    this.engine.transact(this.device, build);
+  }
+}
+
+function text(
+  value: unknown,
+  name: string,
+  max: number,
+  required: boolean,
+): string {
+  if (typeof value !== 'string' || value.length > max) {
+    throw new ModelError(
+      'invalid-argument',
+      `${name} must be a string of at most ${max} characters`,
+      name,
+    );
+  }
+  if (required && !value.trim()) {
+    throw new ModelError('invalid-argument', `${name} must not be empty`, name);
+  }
+  return value;
+}
+
+function checkPoints(value: unknown): number {
+  if (
+    !Number.isSafeInteger(value) ||
+    (value as number) <= 0 ||
+    (value as number) > 10_000_000
+  ) {
+    throw new ModelError(
+      'invalid-argument',
+      'points must be a positive integer',
+      'points',
+    );
+  }
+  return value as number;
+}
+
+function orderRef(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_:/-]{1,200}$/.test(value)) {
+    throw new ModelError(
+      'invalid-argument',
+      'orderRef must be <branch>/<date>/<orderId>',
+      'orderRef',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,254 @@
+import type { Test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CustomerBook } from '../customers/customer-book.ts';
+import { normaliseEmail, normalisePhone } from '../customers/normalise.ts';
+import { ModelError } from '../errors.ts';
+import type { EngineFactory } from './factories.ts';
+
+/** Replicas of one customer book, devices `till-1`, `till-2`, ... */
+export function books(factory: EngineFactory, count: number) {
+  let clock = 1_796_000_000_000;
+  let n = 0;
+  const list = Array.from(
+    { length: count },
+    (_, i) =>
+      new CustomerBook(factory.create(i), {
+        device: `till-${i + 1}`,
+        countryCode: '44',
+        now: () => (clock += 1000),
+        newId: () => `r${i}n${n++}`,
+      }),
+  );
+  const syncAll = () => {
+    for (const a of list) {
+      for (const b of list) {
+        if (a !== b) b.engine.applyUpdate(a.engine.encodeState());
+      }
+    }
+  };
+  return { books: list, syncAll };
+}
+
+const refusedWith = (code: string) => (e: unknown) =>
+  e instanceof ModelError && e.code === code;
+
+export function customerExamples(test: Test, factory: EngineFactory): void {
+  test('customers: phone and e-mail are normalised', () => {
+    assert.is(normalisePhone('07700 900-123', '44'), '+447700900123');
+    assert.is(normalisePhone('0044 (7700) 900.123'), '+447700900123');
+    assert.is(normalisePhone('+966 50 123 4567'), '+966501234567');
+    assert.is(
+      normaliseEmail('  Ana.Lopez@Example.COM '),
+      'ana.lopez@example.com',
+    );
+    assert.throws(() => normalisePhone('12'), refusedWith('invalid-argument'));
+    assert.throws(
+      () => normaliseEmail('ana@'),
+      refusedWith('invalid-argument'),
+    );
+    const [book] = books(factory, 1).books;
+    const id = book!.createCustomer({
+      name: ' Ana ',
+      phone: '07700 900123',
+      email: 'ANA@example.com',
+      allergies: ['peanuts', 'gluten', 'peanuts'],
+      marketingConsent: true,
+    });
+    const ana = book!.customer(id)!;
+    assert.equal(
+      [ana.name, ana.phone, ana.email, ana.allergies, ana.marketingConsent],
+      ['Ana', '+447700900123', 'ana@example.com', ['gluten', 'peanuts'], true],
+    );
+    assert.equal(
+      book!.search('7700 900').map((c) => c.id),
+      [id],
+    );
+    assert.equal(
+      book!.search('ana').map((c) => c.id),
+      [id],
+    );
+    const before = book!.engine.encodeState();
+    assert.throws(
+      () => book!.createCustomer({ name: '' }),
+      refusedWith('invalid-argument'),
+    );
+    assert.throws(
+      () => book!.updateCustomer(id, { email: 'nope' }),
+      refusedWith('invalid-argument'),
+    );
+    assert.throws(
+      () => book!.updateCustomer('cu-none', { name: 'X' }),
+      refusedWith('unknown-customer'),
+    );
+    assert.equal(book!.engine.encodeState(), before);
+  });
+
+  test('customers: the same phone created on two tills offline is a duplicate pair, and a merge keeps orders and points', () => {
+    const {
+      books: [a, b],
+      syncAll,
+    } = books(factory, 2);
+    const onA = a!.createCustomer({ name: 'Sam Reed', phone: '07700 900555' });
+    const onB = b!.createCustomer({
+      name: 'Samuel Reed',
+      phone: '+44 7700 900555',
+      email: 'sam@example.com',
+    });
+    a!.attachOrder({ customerId: onA, orderRef: 'soho/2026-12-03/o1' });
+    a!.earn({ customerId: onA, points: 20, ref: 'till-1/1' });
+    b!.attachOrder({ customerId: onB, orderRef: 'soho/2026-12-03/o2' });
+    b!.earn({ customerId: onB, points: 15, ref: 'till-2/1' });
+    syncAll();
+    for (const book of [a!, b!]) {
+      assert.equal(book.duplicates(), [
+        { field: 'phone', value: '+447700900555', ids: [onA, onB].sort() },
+      ]);
+    }
+    a!.merge({ keep: onA, drop: onB });
+    // Till 2 has not seen the merge and earns on the dropped record.
+    b!.earn({ customerId: onB, points: 5, ref: 'till-2/2' });
+    syncAll();
+    for (const book of [a!, b!]) {
+      const sam = book.customer(onB)!;
+      assert.is(sam.id, onA);
+      assert.is(sam.points, 40);
+      assert.equal(sam.orders, ['soho/2026-12-03/o1', 'soho/2026-12-03/o2']);
+      assert.is(
+        sam.email,
+        'sam@example.com',
+        'empty fields filled from the dropped record',
+      );
+      assert.equal(book.duplicates(), []);
+      assert.is(book.customerOfOrder('soho/2026-12-03/o2'), onA);
+    }
+    assert.throws(
+      () => b!.earn({ customerId: onB, points: 1, ref: 'x' }),
+      refusedWith('customer-merged'),
+    );
+  });
+
+  test('customers: two managers merging a pair both ways at once still keep every point', () => {
+    const {
+      books: [a, b],
+      syncAll,
+    } = books(factory, 2);
+    const x = a!.createCustomer({ name: 'X', phone: '07700900001' });
+    const y = a!.createCustomer({ name: 'Y', phone: '07700900001' });
+    a!.earn({ customerId: x, points: 7, ref: 'r1' });
+    a!.earn({ customerId: y, points: 3, ref: 'r2' });
+    syncAll();
+    a!.merge({ keep: x, drop: y });
+    b!.merge({ keep: y, drop: x });
+    syncAll();
+    for (const book of [a!, b!]) {
+      assert.is(book.customers().length, 1);
+      assert.is(book.customer(x)!.points, 10);
+      assert.is(book.customer(x)!.id, book.customer(y)!.id);
+    }
+  });
+
+  test('customers: a replayed settlement earns once and redemption stops at the balance', () => {
+    const [book] = books(factory, 1).books;
+    const id = book!.createCustomer({ name: 'Lee' });
+    book!.earn({ customerId: id, points: 30, ref: 'till-1/7' });
+    assert.is(
+      book!.earn({ customerId: id, points: 30, ref: 'till-1/7' }),
+      undefined,
+    );
+    book!.redeem({
+      customerId: id,
+      points: 10,
+      reason: 'birthday',
+      ref: 'till-1/8',
+    });
+    book!.redeem({
+      customerId: id,
+      points: 10,
+      reason: 'birthday',
+      ref: 'till-1/8',
+    });
+    assert.is(book!.customer(id)!.points, 20);
+    assert.throws(
+      () =>
+        book!.redeem({
+          customerId: id,
+          points: 21,
+          reason: 'x',
+          ref: 'till-1/9',
+        }),
+      refusedWith('insufficient-points'),
+    );
+    assert.equal(
+      book!.loyaltyMoves().map((m) => [m.kind, m.delta]),
+      [
+        ['earn', 30],
+        ['redeem', -10],
+      ],
+    );
+  });
+
+  test('customers: erasure removes personal fields on every replica for good', () => {
+    const {
+      books: [a, b],
+      syncAll,
+    } = books(factory, 2);
+    const id = a!.createCustomer({
+      name: 'Erin Example',
+      phone: '07700 900777',
+      email: 'erin@example.com',
+      notes: 'window seat',
+      allergies: ['shellfish'],
+    });
+    const twin = b!.createCustomer({ name: 'Erin E', phone: '07700 900777' });
+    a!.earn({ customerId: id, points: 12, ref: 'till-1/3' });
+    a!.attachOrder({ customerId: id, orderRef: 'soho/2026-12-03/o9' });
+    syncAll();
+    a!.merge({ keep: id, drop: twin });
+    syncAll();
+    b!.updateCustomer(id, { notes: 'likes the booth' }); // concurrent with the erasure
+    assert.equal(a!.erase(id).sort(), [id, twin].sort());
+    syncAll();
+    // Whichever write won, a scrub on receipt leaves nothing personal.
+    b!.scrubErased();
+    syncAll();
+    assert.is(a!.scrubErased(), 0);
+    assert.is(b!.scrubErased(), 0);
+    for (const book of [a!, b!]) {
+      const erin = book.customer(id)!;
+      assert.equal(
+        [
+          erin.erased,
+          erin.name,
+          erin.phone,
+          erin.email,
+          erin.notes,
+          erin.allergies,
+        ],
+        [true, '', null, null, '', []],
+      );
+      assert.is(erin.points, 12, 'points stay, without a name');
+      assert.equal(erin.orders, ['soho/2026-12-03/o9']);
+      assert.equal(book.search('erin'), []);
+      assert.throws(
+        () => book.updateCustomer(id, { name: 'Back' }),
+        refusedWith('customer-erased'),
+      );
+    }
+    if (factory.name === 'yjs') {
+      const bytes = new TextDecoder().decode(a!.engine.encodeState());
+      for (const secret of [
+        'Erin',
+        '900777',
+        'erin@example.com',
+        'window seat',
+        'shellfish',
+        'booth',
+      ]) {
+        assert.not.ok(
+          bytes.includes(secret),
+          `${secret} still in the document`,
+        );
+      }
+    }
+  });
+}
