@@ -14,6 +14,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+/** Longest wait for a process's start-up line. */
+const STARTUP_MS = 60_000;
+
 export const bin = fileURLToPath(
   new URL('../../bin/brigade.js', import.meta.url),
 );
@@ -188,7 +191,8 @@ export async function startRelay(
   cleanup.add(async () => {
     await proc.stop('SIGKILL');
   });
-  await proc.waitFor((l) => l.msg === 'relay listening');
+  // Generous: on a loaded machine tsx compiles the tree for each process.
+  await proc.waitFor((l) => l.msg === 'relay listening', STARTUP_MS);
   return {
     proc,
     wsUrl: `ws://127.0.0.1:${port}`,
@@ -283,7 +287,7 @@ export async function startTill(
   cleanup.add(async () => {
     await proc.stop('SIGKILL');
   });
-  const line = await proc.waitFor((l) => l.event === 'listening');
+  const line = await proc.waitFor((l) => l.event === 'listening', STARTUP_MS);
   const url = String(line.http);
   return { proc, url, lanPort, spec, api: apiOf(url) };
 }
@@ -352,7 +356,7 @@ export async function sellOne(till: TillHandle, table: string) {
 }
 
 /** The till's status once it counts `n` LAN peers. */
-export function peersOf(till: TillHandle, n: number, timeoutMs = 20_000) {
+export function peersOf(till: TillHandle, n: number, timeoutMs = 30_000) {
   return eventually(
     async () => {
       const { body } = await till.api('GET', '/api/status');

@@ -109,10 +109,11 @@ test('every entry made while the relay was down reaches it exactly once', async 
       return done ? tails : null;
     },
     'both tails at the relay',
-    30_000,
+    60_000,
   );
   const seconds = (Date.now() - started) / 1000;
-  assert.ok(seconds < 20, `caught up in ${seconds} s`);
+  // Seconds on a quiet machine; the bound leaves room for a loaded one.
+  assert.ok(seconds < 30, `caught up in ${seconds} s`);
 
   for (const device of devices) {
     const chain = await chainAtRelay(relay.httpUrl, reader, device);

@@ -45,17 +45,24 @@ test('a till killed mid-settlement loses nothing committed', async () => {
   for (let round = 0; round < ROUNDS; round++) {
     const till = await startTill(cleanup, spec);
     let running = true;
+    let firstAnswer: () => void = () => {};
+    const answered = new Promise<void>((r) => {
+      firstAnswer = r;
+    });
     const loop = (async () => {
       for (let i = 0; running; i++) {
         try {
           await sellOne(till, `r${round}-${i}`);
           acknowledged++;
+          firstAnswer();
         } catch {
           return;
         }
       }
     })();
-    await new Promise((r) => setTimeout(r, 500 + Math.random() * 700));
+    // Kill at a random moment once the loop is settling.
+    await answered;
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 600));
     running = false;
     assert.is(await till.proc.stop('SIGKILL'), null);
     await loop;
