@@ -11,13 +11,17 @@
  *
  * `undefined`, functions, symbols, bigints and class instances other
  * than plain arrays and objects are refused rather than dropped.
+ *
+ * The writer here walks a value once and keeps no path: when it refuses
+ * a value, the reference writer (`canonical-reference.ts`, the
+ * definition this one must match byte for byte) walks it again to name
+ * the member at fault.
  */
+import { CanonicalError } from './canonical-error.ts';
+import { referenceCanonicalize } from './canonical-reference.ts';
 import type { CanonicalValue } from './entry.ts';
 
-/** Thrown for a value the canonical form cannot represent. */
-export class CanonicalError extends Error {
-  readonly code = 'canonical-value';
-}
+export { CanonicalError } from './canonical-error.ts';
 
 /**
  * Returns the canonical JSON text of `value`.
@@ -26,7 +30,12 @@ export class CanonicalError extends Error {
  * canonicalize({ b: 1, a: 'e\u0301' }); // '{"a":"é","b":1}'
  */
 export function canonicalize(value: unknown): string {
-  return write(value, '$');
+  const text = write(value);
+  if (text !== null) return text;
+
+  // Refused: the reference writer throws with the member's path.
+  referenceCanonicalize(value);
+  throw new CanonicalError('$: value is not canonical');
 }
 
 /** The canonical text as UTF-8 bytes: what SHA-256 is computed over. */
@@ -37,77 +46,112 @@ export function canonicalBytes(value: unknown): Uint8Array {
 /** Printable ASCII other than `"` and `\\`: already canonical as is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+/** Any code unit outside ASCII: the only text NFC can change. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** A string as canonical JSON: NFC, then standard JSON escaping. */
 export function canonicalString(text: string): string {
   // Most strings (ids, dates, hashes) need neither; skip the work.
   if (PLAIN.test(text)) return `"${text}"`;
-  return JSON.stringify(text.normalize('NFC'));
+  return JSON.stringify(nfc(text));
 }
 
 /** Checks that `value` is canonical-safe and narrows its type. */
 export function isCanonical(value: unknown): value is CanonicalValue {
-  try {
-    write(value, '$');
-    return true;
-  } catch {
-    return false;
-  }
+  return write(value) !== null;
 }
 
-function write(value: unknown, path: string): string {
+/** NFC of `text`, skipping ICU for ASCII, which NFC never changes. */
+function nfc(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize('NFC') : text;
+}
+
+/** The canonical text, or null when the value cannot be represented. */
+function write(value: unknown): string | null {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      return writeInteger(value, path);
+      // -0 and 0 must serialise alike; String(-0) is already '0'.
+      return Number.isSafeInteger(value) ? String(value) : null;
     case 'string':
       return canonicalString(value);
     case 'object':
       return Array.isArray(value)
-        ? writeArray(value, path)
-        : writeObject(value as object, path);
+        ? writeArray(value)
+        : writeObject(value as Record<string, unknown>);
     default:
-      throw new CanonicalError(`${path}: ${typeof value} is not canonical`);
+      return null;
   }
 }
 
-function writeInteger(value: number, path: string): string {
-  if (!Number.isSafeInteger(value)) {
-    throw new CanonicalError(`${path}: ${value} is not a safe integer`);
-  }
-  // -0 and 0 must serialise alike; String(-0) is already '0'.
-  return String(value);
-}
-
-function writeArray(items: unknown[], path: string): string {
-  const parts: string[] = [];
+function writeArray(items: unknown[]): string | null {
+  let text = '[';
   for (let i = 0; i < items.length; i++) {
-    parts.push(write(items[i], `${path}[${i}]`));
+    const item = write(items[i]);
+    if (item === null) return null;
+    text += i === 0 ? item : `,${item}`;
   }
-  return `[${parts.join(',')}]`;
+  return `${text}]`;
 }
 
-function writeObject(object: object, path: string): string {
+function writeObject(object: Record<string, unknown>): string | null {
   const proto = Object.getPrototypeOf(object);
-  if (proto !== Object.prototype && proto !== null) {
-    throw new CanonicalError(`${path}: only plain objects are canonical`);
+  if (proto !== Object.prototype && proto !== null) return null;
+
+  const keys = Object.keys(object);
+  const names = normalKeys(keys);
+  if (names === null) return null;
+  if (names === keys) {
+    keys.sort();
+    return writeMembers(object, keys, keys);
   }
 
-  // Keys are normalised first, so two spellings of one key collide here
-  // instead of producing two members that look identical when printed.
-  const members = new Map<string, unknown>();
-  for (const [key, member] of Object.entries(object)) {
-    const normal = key.normalize('NFC');
-    if (members.has(normal)) {
-      throw new CanonicalError(`${path}: duplicate key "${normal}" after NFC`);
-    }
-    members.set(normal, member);
-  }
-  const keys = [...members.keys()].sort();
-  const parts = keys.map(
-    (key) =>
-      `${JSON.stringify(key)}:${write(members.get(key), `${path}.${key}`)}`,
+  // Some key changes under NFC: sort by the NFC form, read by the key.
+  const order = names
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = names[a] as string;
+      const y = names[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  return writeMembers(
+    object,
+    order.map((i) => keys[i] as string),
+    order.map((i) => names[i] as string),
   );
-  return `{${parts.join(',')}}`;
+}
+
+/** `{...}` of the members `keys`, printed as `names` (same order). */
+function writeMembers(
+  object: Record<string, unknown>,
+  keys: string[],
+  names: string[],
+): string | null {
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const member = write(object[keys[i] as string]);
+    if (member === null) return null;
+    const pair = `${canonicalString(names[i] as string)}:${member}`;
+    text += i === 0 ? pair : `,${pair}`;
+  }
+  return `${text}}`;
+}
+
+/**
+ * The keys as NFC: `keys` itself when NFC changes none of them (the
+ * usual case), a new array when it changes some, and null when two keys
+ * become one after NFC.
+ */
+function normalKeys(keys: string[]): string[] | null {
+  let normal: string[] | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const n = nfc(key);
+    if (n !== key && normal === null) normal = keys.slice(0, i);
+    normal?.push(n);
+  }
+  if (normal === null) return keys;
+  return new Set(normal).size === normal.length ? normal : null;
 }
