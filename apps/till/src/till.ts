@@ -10,11 +10,14 @@
 import type { Menu } from '@brigade/crdt-model';
 import { type Logger, silentLogger } from '@brigade/log';
 import { Store } from '@brigade/store';
+import { registerCustomerRoutes } from './api/customers.ts';
 import { registerRoutes } from './api/routes.ts';
+import { registerStockRoutes } from './api/stock.ts';
 import type { TillOptions } from './cli/options.ts';
 import { localBusinessDate } from './core/business-date.ts';
 import { TillDocuments } from './core/documents.ts';
 import { Fiscal } from './core/fiscal.ts';
+import { Loyalty } from './core/loyalty.ts';
 import { TillCore } from './core/till-core.ts';
 import { BranchAuth } from './http/branch-auth.ts';
 import { EventStream } from './http/event-stream.ts';
@@ -118,11 +121,19 @@ export class Till {
       logger: this.#log,
     });
     const router = new Router();
+    const loyalty = new Loyalty(store, this.docs, journalled);
     registerRoutes(router, {
       core: this.core,
       fiscal: this.fiscal,
       status: () => this.status(),
       device,
+      loyalty,
+    });
+    registerStockRoutes(router, this.docs);
+    registerCustomerRoutes(router, this.docs, loyalty);
+    // An edit that raced an erasure is blanked as soon as it arrives.
+    this.docs.customers.onChange(({ local }) => {
+      if (!local) this.docs.customers.scrubErased();
     });
     this.#http = new TillHttpServer({
       host: options.httpHost,

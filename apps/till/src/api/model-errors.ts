@@ -12,6 +12,8 @@ const NOT_FOUND: ReadonlySet<string> = new Set([
   'unknown-line',
   'unknown-ticket',
   'missing-original',
+  'unknown-stock',
+  'unknown-customer',
 ]);
 
 /** Input the caller got wrong (400), with the field when one is to blame. */

@@ -7,6 +7,7 @@
 import { STATUSES, type TicketStatus } from '@brigade/crdt-model';
 import type { Payment } from '@brigade/store';
 import type { Fiscal } from '../core/fiscal.ts';
+import type { Loyalty } from '../core/loyalty.ts';
 import type { AddLineRequest, TillCore } from '../core/till-core.ts';
 import { badRequest } from '../http/api-error.ts';
 import type { Router } from '../http/router.ts';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   status: () => TillStatus;
   /** The device id, the default `user` of journalled actions. */
   device: string;
+  /** Customers and stock around settlements and credit notes (issue 7). */
+  loyalty?: Loyalty;
 }
 
 const ORDER_STATUSES = ['open', 'settled', 'merged', 'carried'];
@@ -105,7 +108,20 @@ export function registerRoutes(router: Router, deps: ApiDeps): void {
     .on('POST', '/api/orders/:id/settle', ({ params, body }) => {
       const b = objectBody(body);
       const payments = paymentsOf(b);
-      return created(fiscal.settle(params.id!, payments, userOf(b)));
+      const result = fiscal.settle(params.id!, payments, userOf(b));
+      const points = deps.loyalty?.afterSettle(
+        params.id!,
+        result.docNo,
+        result.totals.total,
+        userOf(b),
+      );
+      if (!points) return created(result);
+      const line = `Loyalty: +${points.earned} points, balance ${points.balance}`;
+      return created({
+        ...result,
+        loyalty: points,
+        receipt: `${result.receipt}\n${line}\n`,
+      });
     })
     .on('POST', '/api/invoices/:docNo/credit', ({ params, body }) => {
       const b = objectBody(body);
@@ -119,7 +135,27 @@ export function registerRoutes(router: Router, deps: ApiDeps): void {
                 qty: integer(line, 'qty', { min: 1 }),
               })),
             );
-      return created(fiscal.credit(params.docNo!, reason, lines, userOf(b)));
+      if (b.restock !== undefined && typeof b.restock !== 'boolean') {
+        throw badRequest(
+          'invalid-field',
+          'restock must be a boolean',
+          'restock',
+        );
+      }
+      const result = fiscal.credit(params.docNo!, reason, lines, userOf(b));
+      const loyalty = deps.loyalty;
+      if (!loyalty) return created(result);
+      const restocked =
+        b.restock === true
+          ? loyalty.restock(params.docNo!, result.docNo, lines)
+          : 0;
+      const pointsReversed = loyalty.afterCredit(
+        params.docNo!,
+        result.docNo,
+        result.total,
+        userOf(b),
+      );
+      return created({ ...result, restocked, pointsReversed });
     })
     .on('POST', '/api/invoices/:docNo/reprint', ({ params, body }) => {
       const b = objectBody(body, true);

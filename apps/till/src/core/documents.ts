@@ -10,7 +10,11 @@
  * and synced until the till stops, so late changes to it still arrive.
  */
 import {
+  CustomerBook,
+  customersDocName,
   dayDocName,
+  Inventory,
+  inventoryDocName,
   type Menu,
   MenuDocument,
   menuDocName,
@@ -32,6 +36,19 @@ export class TillDocuments {
   readonly menuName: string;
   readonly menuDoc = new Y.Doc();
   readonly menu: MenuDocument;
+  /** The branch's stock (`<branch>/inventory`). */
+  readonly inventoryName: string;
+  readonly inventoryDoc = new Y.Doc();
+  readonly inventory: Inventory;
+  /**
+   * The customer book. The relay authorises documents by branch, so the
+   * till names the book after its branch (`<branch>/customers`): branches
+   * of one organisation do not share customers until the relay routes an
+   * organisation-wide document.
+   */
+  readonly customersName: string;
+  readonly customersDoc = new Y.Doc();
+  readonly customers: CustomerBook;
   #store: Store;
   #device: string;
   #days: OpenDay[] = [];
@@ -43,6 +60,14 @@ export class TillDocuments {
     this.menuName = menuDocName(store.branch);
     this.#load(this.menuName, this.menuDoc);
     this.menu = new MenuDocument(yjsEngine(this.menuDoc), { device });
+    this.inventoryName = inventoryDocName(store.branch);
+    this.#load(this.inventoryName, this.inventoryDoc);
+    this.inventory = new Inventory(yjsEngine(this.inventoryDoc), { device });
+    this.customersName = customersDocName(store.branch);
+    this.#load(this.customersName, this.customersDoc);
+    this.customers = new CustomerBook(yjsEngine(this.customersDoc), {
+      device,
+    });
     // A till that was off at midnight carries the last day's open orders
     // when it starts on a later date (carrying twice copies nothing new).
     const previous = this.#lastDayBefore(businessDate);
@@ -89,6 +114,11 @@ export class TillDocuments {
     return { name: next.name, doc: next.doc, carried };
   }
 
+  /** The menu with items out of stock or 86'd marked unavailable. */
+  saleMenu(): Menu {
+    return this.inventory.overlay(this.currentMenu());
+  }
+
   /** The merged menu; 409 `no-menu` while none has arrived yet. */
   currentMenu(): Menu {
     if (this.menu.isEmpty) {
@@ -129,6 +159,8 @@ export class TillDocuments {
   /** Unbinds from the update log (writing anything held back). */
   close(): void {
     for (const { day } of this.#days) day.close();
+    this.inventory.close();
+    this.customers.close();
     for (const unbind of this.#unbind.values()) unbind();
     this.#unbind.clear();
   }
@@ -140,7 +172,7 @@ export class TillDocuments {
     const day = new ServiceDay(yjsEngine(doc), {
       device: this.#device,
       date,
-      menu: () => this.currentMenu(),
+      menu: () => this.saleMenu(),
     });
     return { name, date, doc, day };
   }
@@ -165,6 +197,8 @@ export class TillDocuments {
   #pairs(): [string, Y.Doc][] {
     return [
       [this.menuName, this.menuDoc],
+      [this.inventoryName, this.inventoryDoc],
+      [this.customersName, this.customersDoc],
       ...this.#days.map((d): [string, Y.Doc] => [d.name, d.doc]),
     ];
   }

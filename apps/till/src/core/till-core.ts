@@ -3,12 +3,13 @@
  * action. Each checks first and writes once; a refusal writes nothing.
  * Fiscal operations (settle, credit, reprint, Z) are in {@link Fiscal}.
  */
-import type {
-  LineId,
-  Menu,
-  OrderId,
-  TicketId,
-  TicketStatus,
+import {
+  fireTickets,
+  type LineId,
+  type Menu,
+  type OrderId,
+  type TicketId,
+  type TicketStatus,
 } from '@brigade/crdt-model';
 import type { Store } from '@brigade/store';
 import { translated } from '../api/model-errors.ts';
@@ -46,7 +47,7 @@ export class TillCore {
   }
 
   menu(): Menu {
-    return translated(() => this.docs.currentMenu());
+    return translated(() => this.docs.saleMenu());
   }
 
   openOrder(table: string, guests?: number): OrderId {
@@ -133,6 +134,8 @@ export class TillCore {
           : { orderId: orderId as OrderId, course },
       ),
     );
+    // Stock is used when units are fired, so a line voided unsent never was.
+    fireTickets(this.docs.inventory, this.#day, ids);
     return ids.map((id) => this.ticket(id));
   }
 

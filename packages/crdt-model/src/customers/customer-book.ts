@@ -186,6 +186,34 @@ export class CustomerBook {
     );
   }
 
+  /**
+   * Moves points by a manager's or the system's decision (a credit note
+   * taking back what its sale earned), once per `ref`, without the
+   * balance check of a redemption.
+   */
+  adjust(input: {
+    customerId: string;
+    points: number;
+    reason: string;
+    ref: string;
+  }): LoyaltyMove | undefined {
+    if (!Number.isSafeInteger(input.points) || input.points === 0) {
+      throw new ModelError(
+        'invalid-argument',
+        'points must be a non-zero integer',
+        'points',
+      );
+    }
+    const reason = text(input.reason, 'reason', 200, true);
+    return this.#loyalty(
+      'adjust',
+      input.customerId,
+      input.points,
+      reason,
+      input.ref,
+    );
+  }
+
   /** Every loyalty movement, oldest first. */
   loyaltyMoves(): LoyaltyMove[] {
     return this.engine

@@ -20,6 +20,8 @@ export const ENTRY_KINDS = [
   'clock-change',
   'offline',
   'online',
+  /** Loyalty points earned or redeemed; names the customer by id only. */
+  'loyalty',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

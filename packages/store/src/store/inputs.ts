@@ -48,4 +48,19 @@ export type EventInput = Actor &
         amount: number;
       }
     | { kind: 'offline' | 'online'; reason: string }
+    | {
+        kind: 'loyalty';
+        /**
+         * The customer's opaque id: never a name, phone or e-mail, so the
+         * immutable journal holds nothing that erasure would have to remove.
+         */
+        customerId: string;
+        /** Points moved: positive earned, negative redeemed. */
+        points: number;
+        /** The customer's balance after the movement. */
+        balance: number;
+        /** The document the movement belongs to (a sale's docNo). */
+        ref: string;
+        reason: string;
+      }
   );

@@ -108,6 +108,21 @@ export class Recorder {
         return this.#journal.append(
           fact(input, input.kind, { reason: input.reason }, input.amount),
         );
+      case 'loyalty':
+        return this.#journal.append(
+          fact(
+            input,
+            'loyalty',
+            {
+              customerId: input.customerId,
+              points: input.points,
+              balance: input.balance,
+              ref: input.ref,
+              reason: input.reason,
+            },
+            0,
+          ),
+        );
       default:
         return this.#journal.append(
           fact(input, input.kind, { reason: input.reason }, 0),

@@ -1,0 +1,93 @@
+/**
+ * The stock endpoints of the local API: levels with movements and 86s,
+ * hand adjustments with a reason, and hand 86s. Paths and bodies are the
+ * issue's contract.
+ */
+import { ADJUST_REASONS } from '@brigade/crdt-model';
+import type { TillDocuments } from '../core/documents.ts';
+import { badRequest } from '../http/api-error.ts';
+import type { Router } from '../http/router.ts';
+import { translated } from './model-errors.ts';
+import { integer, objectBody, optionalText, text } from './validate.ts';
+
+/** The menu items with their availability, for `GET /api/stock`. */
+function itemsOf(docs: TillDocuments) {
+  if (docs.menu.isEmpty) return [];
+  return docs.currentMenu().items.map((item) => {
+    const a = docs.inventory.availability(item.id);
+    return {
+      itemId: item.id,
+      name: item.name,
+      available: item.available && a.available,
+      manual: a.manual,
+      soldOut: a.soldOut,
+    };
+  });
+}
+
+export function registerStockRoutes(router: Router, docs: TillDocuments): void {
+  const ok = (body: unknown) => ({ status: 200, body });
+  router
+    .on('GET', '/api/stock', () =>
+      ok({
+        stock: docs.inventory.levels(),
+        items: itemsOf(docs),
+        low: docs.inventory
+          .levels()
+          .filter((l) => l.low)
+          .map((l) => l.id),
+      }),
+    )
+    .on('POST', '/api/stock/:id/adjust', ({ params, body }) => {
+      const b = objectBody(body);
+      const delta = integer(b, 'delta', {
+        min: -1_000_000_000,
+        max: 1_000_000_000,
+      });
+      if (delta === 0)
+        throw badRequest('invalid-field', 'delta must not be 0', 'delta');
+      const reason = text(b, 'reason', 20);
+      if (!ADJUST_REASONS.includes(reason as never)) {
+        throw badRequest(
+          'invalid-field',
+          `reason must be one of ${ADJUST_REASONS.join(', ')}`,
+          'reason',
+        );
+      }
+      const note = optionalText(b, 'note', 200);
+      const id = params.id!;
+      const move = translated(() =>
+        docs.inventory.adjust({
+          stockId: id,
+          delta,
+          reason,
+          ...(note ? { note } : {}),
+        }),
+      );
+      return ok({
+        move,
+        stock: docs.inventory.levels().find((l) => l.id === id),
+      });
+    })
+    .on('POST', '/api/items/:id/availability', ({ params, body }) => {
+      const b = objectBody(body);
+      if (typeof b.available !== 'boolean') {
+        throw badRequest(
+          'invalid-field',
+          'available must be true or false',
+          'available',
+        );
+      }
+      const itemId = params.id!;
+      if (!docs.currentMenu().items.some((i) => i.id === itemId)) {
+        throw badRequest('unknown-item', `no menu item ${itemId}`, 'itemId');
+      }
+      translated(() =>
+        docs.inventory.setAvailable({
+          itemId,
+          available: b.available as boolean,
+        }),
+      );
+      return ok(docs.inventory.availability(itemId));
+    });
+}
