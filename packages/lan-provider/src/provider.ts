@@ -75,6 +75,8 @@ export class LanProvider extends TypedEmitter<LanEvents> {
   readonly #dialer: Dialer;
   readonly #attempts = new Set<Attempt>();
   readonly #sessions = new Map<string, Attempt>();
+  /** Devices whose duplicate connection the peer closed, awaiting the other. */
+  readonly #successors = new Map<string, NodeJS.Timeout>();
   #listener: Listener | undefined;
   #discovery: Discovery | undefined;
   #starting: Promise<void> | undefined;
@@ -250,6 +252,8 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     }
     await this.#listener?.stop();
     this.#listener = undefined;
+    for (const timer of this.#successors.values()) clearTimeout(timer);
+    this.#successors.clear();
     this.#docs.detachAll();
     this.#journal?.stop();
     this.#gate.clear();
@@ -344,6 +348,8 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     checkHello(hello, this.device, this.branch);
     clearTimeout(attempt.helloTimer);
     attempt.dialledBy = attempt.target ? this.device : hello.device;
+    const replacing =
+      this.#sessions.has(hello.device) || this.#awaitSuccessor(hello.device);
     if (!this.#settleDuplicate(attempt, hello.device)) return;
 
     const peer: PeerInfo = {
@@ -366,8 +372,13 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     this.#sessions.set(peer.device, attempt);
     this.#dialer.seen(peer.device, peer.address, peer.port);
     this.#dialer.connected(peer.device);
-    this.#log.info({ ...peer }, 'peer connected');
-    this.emit('peer-connected', peer);
+    // A replaced connection was never reported as gone, so its
+    // successor is not reported as new.
+    if (replacing) this.#log.debug({ ...peer }, 'peer connection replaced');
+    else {
+      this.#log.info({ ...peer }, 'peer connected');
+      this.emit('peer-connected', peer);
+    }
     attempt.session.open();
     this.#emitState();
   }
@@ -395,25 +406,61 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     clearTimeout(attempt.helloTimer);
     this.#attempts.delete(attempt);
     const { session } = attempt;
-    const device = session?.peer.device;
     session?.dispose();
-    if (device !== undefined && this.#sessions.get(device) === attempt) {
-      this.#sessions.delete(device);
-    }
     this.#reportClose(attempt, closed);
-    if (session && !attempt.replaced) {
-      this.emit('peer-disconnected', {
-        ...session.peer,
-        code: closed.code,
-        codeName: closeCodeName(closed.code),
-        reason: closed.reason,
-        byPeer: closed.byPeer,
-      });
-    }
-    if (this.#running && !attempt.replaced) {
-      this.#dialer.lost(device, attempt.target, Date.now() - attempt.openedAt);
+    if (session && this.#sessions.get(session.peer.device) === attempt) {
+      this.#sessions.delete(session.peer.device);
+
+      // The peer kept the other connection of the pair: its hello is on
+      // the way, so the device is only reported gone if it does not come.
+      const duplicate = closed.byPeer && closed.code === CLOSE_CODES.DUPLICATE;
+      if (duplicate && this.#running) {
+        this.#expectSuccessor(attempt, closed);
+      } else if (!attempt.replaced) {
+        this.#lost(attempt, closed);
+      }
+    } else if (!session && !attempt.replaced && this.#running) {
+      this.#dialer.lost(undefined, attempt.target, 0);
     }
     this.#emitState();
+  }
+
+  /** Reports a peer gone and lets the dialer retry it. */
+  #lost(attempt: Attempt, closed: ConnectionClosed): void {
+    const peer = attempt.session?.peer;
+    if (!peer) return;
+    this.emit('peer-disconnected', {
+      ...peer,
+      code: closed.code,
+      codeName: closeCodeName(closed.code),
+      reason: closed.reason,
+      byPeer: closed.byPeer,
+    });
+    if (this.#running) {
+      this.#dialer.lost(
+        peer.device,
+        attempt.target,
+        Date.now() - attempt.openedAt,
+      );
+    }
+  }
+
+  #expectSuccessor(attempt: Attempt, closed: ConnectionClosed): void {
+    const device = attempt.session?.peer.device as string;
+    const timer = setTimeout(() => {
+      this.#successors.delete(device);
+      if (!this.#sessions.has(device)) this.#lost(attempt, closed);
+    }, this.#options.handshakeTimeoutMs);
+    this.#successors.set(device, timer);
+  }
+
+  /** True when a successor of a closed duplicate was awaited (and now came). */
+  #awaitSuccessor(device: string): boolean {
+    const timer = this.#successors.get(device);
+    if (!timer) return false;
+    clearTimeout(timer);
+    this.#successors.delete(device);
+    return true;
   }
 
   #reportClose(attempt: Attempt, closed: ConnectionClosed): void {

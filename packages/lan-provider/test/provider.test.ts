@@ -96,6 +96,11 @@ test('two devices listing each other keep one connection', async () => {
     port: ports[i] as number,
     staticPeers: [`127.0.0.1:${ports[1 - i]}`],
   }));
+  const events: string[] = [];
+  for (const d of running) {
+    d.provider.on('peer-connected', (p) => events.push(`+${p.device}`));
+    d.provider.on('peer-disconnected', (p) => events.push(`-${p.device}`));
+  }
   await Promise.all(running.map((d) => d.provider.start()));
   await waitFor('connected', () => fullyConnected(running));
   await sleep(800);
@@ -106,6 +111,7 @@ test('two devices listing each other keep one connection', async () => {
     running.map((d) => d.provider.peers()[0]?.connectedAt),
     joined,
   );
+  assert.equal(events.sort(), ['+dev-0', '+dev-1'], 'one join each, no leave');
 });
 
 test('a late joiner catches up with everything it missed', async () => {
