@@ -87,13 +87,13 @@ function write(value: unknown): string | null {
 }
 
 function writeArray(items: unknown[]): string | null {
-  let text = '[';
+  const parts: string[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = write(items[i]);
     if (item === null) return null;
-    text += i === 0 ? item : `,${item}`;
+    parts[i] = item;
   }
-  return `${text}]`;
+  return `[${parts.join(',')}]`;
 }
 
 function writeObject(object: Record<string, unknown>): string | null {
@@ -129,14 +129,27 @@ function writeMembers(
   keys: string[],
   names: string[],
 ): string | null {
-  let text = '{';
+  const parts: string[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const member = write(object[keys[i] as string]);
     if (member === null) return null;
-    const pair = `${canonicalString(names[i] as string)}:${member}`;
-    text += i === 0 ? pair : `,${pair}`;
+    parts[i] = `${printedKey(names[i] as string)}:${member}`;
   }
-  return `${text}}`;
+  return `{${parts.join(',')}}`;
+}
+
+/** Printed keys by key: payloads repeat a few dozen names endlessly. */
+const printedKeys = new Map<string, string>();
+const PRINTED_KEYS_MAX = 4096;
+
+/** `canonicalString(key)` for an NFC key, remembered while there is room. */
+function printedKey(key: string): string {
+  let printed = printedKeys.get(key);
+  if (printed === undefined) {
+    printed = canonicalString(key);
+    if (printedKeys.size < PRINTED_KEYS_MAX) printedKeys.set(key, printed);
+  }
+  return printed;
 }
 
 /**
