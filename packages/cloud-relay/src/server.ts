@@ -24,7 +24,9 @@ import { TokenError, verifyToken } from './auth/token.ts';
 import { openRelayDatabase } from './db.ts';
 import { SqliteDocSource } from './docs/sqlite-docs.ts';
 import { createApiHandler } from './http/index.ts';
+import { createStockApi } from './http/stock-routes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
+import { StockReports } from './reports/stock.ts';
 import { refuse, SyncHub } from './sync/hub.ts';
 import type { SyncLimits } from './sync/limits.ts';
 import { parseDocPath } from './sync/path.ts';
@@ -92,6 +94,13 @@ export class Relay {
         secret: options.secret,
         logger: options.logger ?? silentLogger,
         registry: this.metrics.registry,
+      }),
+    );
+    this.use(
+      createStockApi({
+        reports: new StockReports(this.#docs.log),
+        secret: options.secret,
+        logger: options.logger ?? silentLogger,
       }),
     );
     this.#http = createServer(this.#onRequest);

@@ -1,0 +1,163 @@
+/**
+ * The stock and customer endpoints of the relay API (issue 7):
+ *
+ * - `GET /v1/reports/stock?branch=B[&limit=N]`: levels, movements and
+ *   low-stock alerts (dashboard, admin).
+ * - `GET /v1/reports/customers?branch=B[&personal=1]`: counts and points
+ *   liability; with `personal=1`, the customers with their personal
+ *   fields (dashboard, admin of the organisation: no device token ever).
+ * - `POST /v1/customers/erase` `{branch, customerId}`: erasure on request
+ *   (admin).
+ *
+ * Logs name branches and customer ids, never a personal field.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@brigade/log';
+import type { StockReports } from '../reports/stock.ts';
+import { authenticate, authorize } from './access.ts';
+import { readJson, sendJson } from './body.ts';
+import { ApiError, invalidField } from './errors.ts';
+import { Query } from './query.ts';
+
+export interface StockApiOptions {
+  reports: StockReports;
+  secret: string | Buffer;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Answers the stock and customer paths; false for every other path. */
+export function createStockApi(options: StockApiOptions) {
+  const log = options.logger.child({ ns: 'stock-api' });
+  const now = options.now ?? Date.now;
+  const { reports } = options;
+
+  const routes: Record<
+    string,
+    Record<
+      string,
+      (
+        req: IncomingMessage,
+        url: URL,
+        res: ServerResponse,
+      ) => Promise<void> | void
+    >
+  > = {
+    '/v1/reports/stock': {
+      GET: (req, url, res) => {
+        const claims = authenticate(req, options.secret, now());
+        const q = new Query(url.searchParams, ['branch', 'limit']);
+        const branch = q.branch();
+        const limit = q.int('limit', 1, 5000, 500);
+        authorize(claims, 'read-reports', branch);
+        sendJson(res, 200, reports.stock(branch, limit));
+      },
+    },
+    '/v1/reports/customers': {
+      GET: (req, url, res) => {
+        const claims = authenticate(req, options.secret, now());
+        const q = new Query(url.searchParams, ['branch', 'personal']);
+        const branch = q.branch();
+        const personal = url.searchParams.get('personal');
+        if (personal !== null && personal !== '1' && personal !== '0') {
+          throw invalidField('personal', 'must be 1 or 0');
+        }
+        authorize(claims, 'read-reports', branch);
+        const summary = reports.customerSummary(branch);
+        sendJson(
+          res,
+          200,
+          personal === '1'
+            ? { ...summary, list: reports.customerList(branch) }
+            : summary,
+        );
+      },
+    },
+    '/v1/customers/erase': {
+      POST: async (req, _url, res) => {
+        const claims = authenticate(req, options.secret, now());
+        if (claims.role !== 'admin') {
+          throw new ApiError(
+            403,
+            'forbidden',
+            'only an admin token may erase a customer',
+          );
+        }
+        const body = (await readJson(req, 64 * 1024)) as Record<
+          string,
+          unknown
+        >;
+        if (typeof body !== 'object' || body === null)
+          throw invalidField('body', 'must be an object');
+        const branch = body.branch;
+        const customerId = body.customerId;
+        if (
+          typeof branch !== 'string' ||
+          !/^[A-Za-z0-9_:-]{1,100}$/.test(branch)
+        ) {
+          throw invalidField('branch', 'must name one branch');
+        }
+        if (
+          typeof customerId !== 'string' ||
+          !/^[A-Za-z0-9_:-]{1,100}$/.test(customerId)
+        ) {
+          throw invalidField('customerId', 'must be a customer id');
+        }
+        authorize(claims, 'read-reports', branch);
+        const erased = reports.erase(branch, customerId);
+        if (!erased)
+          throw new ApiError(
+            404,
+            'invalid-field',
+            `no customer ${customerId}`,
+            'customerId',
+          );
+        log.info(
+          { branch, customerId, records: erased.length, by: claims.device },
+          'customer erased',
+        );
+        sendJson(res, 200, { erased });
+      },
+    },
+  };
+
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = new URL(req.url ?? '/', 'http://relay.invalid');
+    const methods = routes[url.pathname];
+    if (!methods) return false;
+    const handle = methods[req.method ?? ''];
+    void (async () => {
+      try {
+        if (!handle) {
+          throw new ApiError(
+            405,
+            'method-not-allowed',
+            `${url.pathname} takes ${Object.keys(methods).join(', ')}`,
+          );
+        }
+        await handle(req, url, res);
+      } catch (error) {
+        const apiError =
+          error instanceof ApiError
+            ? error
+            : new ApiError(500, 'internal', 'the relay failed to answer');
+        if (apiError.status >= 500)
+          log.error(
+            { route: url.pathname, err: String(error) },
+            'request failed',
+          );
+        else
+          log.info(
+            {
+              route: url.pathname,
+              status: apiError.status,
+              code: apiError.code,
+            },
+            'request refused',
+          );
+        if (!res.headersSent) sendJson(res, apiError.status, apiError.toJSON());
+      }
+    })();
+    return true;
+  };
+}

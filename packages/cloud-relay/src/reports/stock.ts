@@ -1,0 +1,162 @@
+/**
+ * Stock and customer reports of a branch, read from the documents the
+ * relay stores (`<branch>/inventory`, `<branch>/customers`) through the
+ * same model the tills use, so the relay reports exactly what a till that
+ * has synced would show. Customer erasure writes into the stored customer
+ * book and compacts it, so the personal fields leave the relay's disk.
+ */
+import {
+  CustomerBook,
+  customersDocName,
+  Inventory,
+  inventoryDocName,
+  type StockLevel,
+  type StockMove,
+  yjsEngine,
+} from '@brigade/crdt-model';
+import type { UpdateLog } from '@brigade/store';
+import * as Y from 'yjs';
+
+/** A stock item at or below its threshold, or sold below zero. */
+export interface StockAlert {
+  stockId: string;
+  kind: 'low-stock' | 'overshoot';
+  level: number;
+  threshold: number;
+}
+
+export interface StockReport {
+  branch: string;
+  stock: StockLevel[];
+  /** The latest movements, newest last (at most `limit`). */
+  movements: StockMove[];
+  alerts: StockAlert[];
+  /** Menu items 86'd by hand. */
+  eightySixed: string[];
+}
+
+export interface CustomerSummary {
+  branch: string;
+  /** Customers not merged into another, erased ones included. */
+  customers: number;
+  erased: number;
+  /** Pairs (or groups) sharing a phone or e-mail, waiting for a manager. */
+  duplicateGroups: number;
+  /** Points held by every customer: what the business owes. */
+  pointsLiability: number;
+}
+
+/** The relay's device id when it writes (an erasure). */
+export const RELAY_WRITER = 'relay';
+
+export class StockReports {
+  #log: UpdateLog;
+
+  constructor(log: UpdateLog) {
+    this.#log = log;
+  }
+
+  stock(branch: string, limit = 500): StockReport {
+    const doc = this.#load(inventoryDocName(branch));
+    try {
+      const inventory = new Inventory(yjsEngine(doc), { device: RELAY_WRITER });
+      const stock = inventory.levels();
+      const alerts: StockAlert[] = [];
+      for (const s of stock) {
+        if (s.overshoot > 0) {
+          alerts.push({
+            stockId: s.id,
+            kind: 'overshoot',
+            level: s.level,
+            threshold: s.threshold,
+          });
+        } else if (s.low) {
+          alerts.push({
+            stockId: s.id,
+            kind: 'low-stock',
+            level: s.level,
+            threshold: s.threshold,
+          });
+        }
+      }
+      const eightySixed =
+        doc.getMap('availability').size > 0
+          ? [
+              ...new Set(
+                [...doc.getMap('availability').keys()].map(
+                  (k) => k.split('.')[0]!,
+                ),
+              ),
+            ]
+              .filter((id) => inventory.availability(id).manual)
+              .sort()
+          : [];
+      return {
+        branch,
+        stock,
+        movements: inventory.moves().slice(-limit),
+        alerts,
+        eightySixed,
+      };
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  customerSummary(branch: string): CustomerSummary {
+    return this.#withBook(branch, (book) => {
+      const customers = book.customers();
+      return {
+        branch,
+        customers: customers.length,
+        erased: customers.filter((c) => c.erased).length,
+        duplicateGroups: book.duplicates().length,
+        pointsLiability: customers.reduce((a, c) => a + c.points, 0),
+      };
+    });
+  }
+
+  /** Every live customer with personal fields: for admin and dashboard only. */
+  customerList(branch: string) {
+    return this.#withBook(branch, (book) =>
+      book.customers().filter((c) => !c.erased),
+    );
+  }
+
+  /**
+   * Erases a customer in the stored book and compacts it, so the old
+   * values are gone from the relay's disk; returns the record ids erased,
+   * or null if the customer is unknown.
+   */
+  erase(branch: string, customerId: string): string[] | null {
+    const name = customersDocName(branch);
+    const doc = this.#load(name);
+    const unbind = this.#log.bind(name, doc);
+    try {
+      const book = new CustomerBook(yjsEngine(doc), { device: RELAY_WRITER });
+      if (!book.customer(customerId)) return null;
+      const erased = book.erase(customerId);
+      book.scrubErased();
+      return erased;
+    } finally {
+      unbind();
+      doc.destroy();
+      this.#log.compact(name);
+    }
+  }
+
+  #withBook<T>(branch: string, read: (book: CustomerBook) => T): T {
+    const doc = this.#load(customersDocName(branch));
+    try {
+      return read(new CustomerBook(yjsEngine(doc), { device: RELAY_WRITER }));
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  #load(name: string): Y.Doc {
+    const doc = new Y.Doc();
+    this.#log.loadInto(name, doc);
+    return doc;
+  }
+}
