@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const SUBNET = '10.231.7';
-const tag = `brg${process.pid % 100000}`;
+const tag = `brg${process.pid}`;
 const switchNs = `${tag}-sw`;
 const hosts = [1, 2, 3].map((i) => ({
   i,
@@ -60,6 +60,28 @@ function buildLan(): void {
     ip('-n', ns, 'addr', 'add', `${SUBNET}.${i}/24`, 'brd', '+', 'dev', 'eth0');
     ip('-n', ns, 'link', 'set', 'eth0', 'up');
     ip('-n', ns, 'link', 'set', 'lo', 'up');
+  }
+}
+
+/**
+ * Deletes namespaces an earlier run of this file left behind when it was
+ * killed before its cleanup ran (their process no longer exists).
+ */
+function removeStale(): void {
+  const listed = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  for (const line of listed.stdout.split('\n')) {
+    const match = /^(brg(\d+)-(?:sw|h\d))\b/.exec(line);
+    if (!match?.[1] || isAlive(Number(match[2]))) continue;
+    spawnSync('ip', ['netns', 'del', match[1]]);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -137,6 +159,7 @@ if (!isRoot) {
 
   test('three hosts on a bridge find each other, survive a cut link and converge', async () => {
     try {
+      removeStale();
       buildLan();
       const key = randomBytes(32).toString('hex');
       const lan = hosts.map((h) => ({ ...h, host: runHost(h.ns) }));
