@@ -156,13 +156,36 @@ test('two tills selling the last portions offline overshoot, report it and 86 th
 
 test('stock adjustments and hand 86s through the API, bad input refused unchanged', async () => {
   const { till } = await start('till-c');
-  till.docs.inventory.defineStock({
+  const defined = await api(till, 'POST', '/api/stock', {
     id: 'milk',
     name: 'Milk',
     unit: 'millilitre',
     initial: 1000,
     threshold: 200,
   });
+  assert.is(defined.status, 201);
+  assert.is(defined.body.level, 1000);
+  const litre = await api(till, 'POST', '/api/stock', {
+    id: 'beer',
+    name: 'Beer',
+    unit: 'litre',
+  });
+  assert.equal(
+    [litre.status, litre.body.error.code],
+    [400, 'invalid-argument'],
+  );
+  const recipe = await api(till, 'POST', '/api/recipes/flat-white', {
+    base: { milk: 150 },
+    modifiers: { 'no-milk': { milk: -150 } },
+  });
+  assert.equal([recipe.status, recipe.body.base], [200, { milk: 150 }]);
+  const badRecipe = await api(till, 'POST', '/api/recipes/flat-white', {
+    base: { cream: 10 },
+  });
+  assert.equal(
+    [badRecipe.status, badRecipe.body.error.code],
+    [404, 'unknown-stock'],
+  );
   const bad: [string, unknown, number, string, string?][] = [
     [
       '/api/stock/milk/adjust',

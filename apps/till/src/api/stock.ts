@@ -3,12 +3,22 @@
  * hand adjustments with a reason, and hand 86s. Paths and bodies are the
  * issue's contract.
  */
-import { ADJUST_REASONS } from '@brigade/crdt-model';
+import {
+  ADJUST_REASONS,
+  type Components,
+  type StockUnit,
+} from '@brigade/crdt-model';
 import type { TillDocuments } from '../core/documents.ts';
 import { badRequest } from '../http/api-error.ts';
 import type { Router } from '../http/router.ts';
 import { translated } from './model-errors.ts';
-import { integer, objectBody, optionalText, text } from './validate.ts';
+import {
+  integer,
+  objectBody,
+  optionalInteger,
+  optionalText,
+  text,
+} from './validate.ts';
 
 /** The menu items with their availability, for `GET /api/stock`. */
 function itemsOf(docs: TillDocuments) {
@@ -38,6 +48,40 @@ export function registerStockRoutes(router: Router, docs: TillDocuments): void {
           .map((l) => l.id),
       }),
     )
+    .on('POST', '/api/stock', ({ body }) => {
+      const b = objectBody(body);
+      const id = text(b, 'id', 100);
+      const input = {
+        id,
+        name: text(b, 'name', 100),
+        unit: text(b, 'unit', 20) as StockUnit,
+        initial:
+          optionalInteger(b, 'initial', { min: 0, max: 1_000_000_000 }) ?? 0,
+        threshold:
+          optionalInteger(b, 'threshold', { min: 0, max: 1_000_000_000 }) ?? 0,
+      };
+      translated(() => docs.inventory.defineStock(input));
+      return {
+        status: 201,
+        body: docs.inventory.levels().find((l) => l.id === id),
+      };
+    })
+    .on('POST', '/api/recipes/:itemId', ({ params, body }) => {
+      const b = objectBody(body);
+      const itemId = params.itemId!;
+      if (!docs.currentMenu().items.some((i) => i.id === itemId)) {
+        throw badRequest('unknown-item', `no menu item ${itemId}`, 'itemId');
+      }
+      const recipe = {
+        itemId,
+        base: b.base as Components,
+        ...(b.modifiers === undefined
+          ? {}
+          : { modifiers: b.modifiers as Record<string, Components> }),
+      };
+      translated(() => docs.inventory.setRecipe(recipe));
+      return ok(docs.inventory.recipe(itemId));
+    })
     .on('POST', '/api/stock/:id/adjust', ({ params, body }) => {
       const b = objectBody(body);
       const delta = integer(b, 'delta', {
