@@ -128,7 +128,8 @@ export class SyncConnection implements RoomMember {
   readonly #onMessage = (data: Buffer): void => {
     if (this.#closed) return;
     const limits = this.#ctx.limits;
-    this.#ctx.metrics?.bytesIn.inc(data.length);
+    const traffic = this.#ctx.metrics?.traffic;
+    if (traffic) traffic.bytesIn += data.length;
     if (data.length > limits.maxMessageBytes) {
       this.close('tooLarge', `message of ${data.length} bytes`);
       return;
@@ -156,7 +157,11 @@ export class SyncConnection implements RoomMember {
     try {
       const decoder = decoding.createDecoder(message);
       const type = decoding.readVarUint(decoder);
-      this.#ctx.metrics?.messagesIn.inc({ type: typeName(type) });
+      const traffic = this.#ctx.metrics?.traffic;
+      if (traffic) {
+        const name = typeName(type);
+        traffic.messagesIn.set(name, (traffic.messagesIn.get(name) ?? 0) + 1);
+      }
       switch (type) {
         case MESSAGE.sync:
           this.#handleSync(decoder, room);
@@ -263,8 +268,11 @@ export class SyncConnection implements RoomMember {
       return false;
     }
     this.#ws.send(message, { binary: true }, done);
-    this.#ctx.metrics?.messagesOut.inc();
-    this.#ctx.metrics?.bytesOut.inc(message.length);
+    const traffic = this.#ctx.metrics?.traffic;
+    if (traffic) {
+      traffic.messagesOut += 1;
+      traffic.bytesOut += message.length;
+    }
     return true;
   }
 

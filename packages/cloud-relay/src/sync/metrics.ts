@@ -4,14 +4,23 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+/**
+ * Per-message tallies. The hot path adds to plain numbers; they are moved
+ * into the Prometheus counters when the registry is scraped, so a message
+ * costs an addition rather than a labelled counter update.
+ */
+export interface TrafficTally {
+  messagesIn: Map<string, number>;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
 export interface SyncMetrics {
   connections: Gauge;
   connectionsClosed: Counter<'reason'>;
   documentsLoaded: Gauge;
-  messagesIn: Counter<'type'>;
-  messagesOut: Counter;
-  bytesIn: Counter;
-  bytesOut: Counter;
+  traffic: TrafficTally;
   writesDropped: Counter;
   updateSeconds: Histogram;
   loadSeconds: Histogram;
@@ -23,6 +32,46 @@ export function createSyncMetrics(
   prefix = 'brigade_sync',
 ): SyncMetrics {
   const registers = [registry];
+  const traffic: TrafficTally = {
+    messagesIn: new Map(),
+    messagesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+  };
+  new Counter({
+    name: `${prefix}_messages_in_total`,
+    help: 'Messages received, by protocol message type',
+    labelNames: ['type'],
+    registers,
+    collect() {
+      for (const [type, count] of traffic.messagesIn) this.inc({ type }, count);
+      traffic.messagesIn.clear();
+    },
+  });
+  const tallied = (name: string, help: string, take: () => number): Counter =>
+    new Counter({
+      name: `${prefix}_${name}`,
+      help,
+      registers,
+      collect() {
+        this.inc(take());
+      },
+    });
+  tallied('messages_out_total', 'Messages sent', () => {
+    const n = traffic.messagesOut;
+    traffic.messagesOut = 0;
+    return n;
+  });
+  tallied('bytes_in_total', 'Message bytes received', () => {
+    const n = traffic.bytesIn;
+    traffic.bytesIn = 0;
+    return n;
+  });
+  tallied('bytes_out_total', 'Message bytes sent', () => {
+    const n = traffic.bytesOut;
+    traffic.bytesOut = 0;
+    return n;
+  });
   return {
     connections: new Gauge({
       name: `${prefix}_connections`,
@@ -40,27 +89,7 @@ export function createSyncMetrics(
       help: 'Documents held in memory',
       registers,
     }),
-    messagesIn: new Counter({
-      name: `${prefix}_messages_in_total`,
-      help: 'Messages received, by protocol message type',
-      labelNames: ['type'],
-      registers,
-    }),
-    messagesOut: new Counter({
-      name: `${prefix}_messages_out_total`,
-      help: 'Messages sent',
-      registers,
-    }),
-    bytesIn: new Counter({
-      name: `${prefix}_bytes_in_total`,
-      help: 'Message bytes received',
-      registers,
-    }),
-    bytesOut: new Counter({
-      name: `${prefix}_bytes_out_total`,
-      help: 'Message bytes sent',
-      registers,
-    }),
+    traffic,
     writesDropped: new Counter({
       name: `${prefix}_writes_dropped_total`,
       help: 'Updates dropped because the connection may only read',
