@@ -98,7 +98,9 @@ export class Relay {
     );
     this.use(
       createStockApi({
-        reports: new StockReports(this.#docs.log),
+        reports: new StockReports(this.#docs.log, (name) =>
+          this.hub.loadedDoc(name),
+        ),
         secret: options.secret,
         logger: options.logger ?? silentLogger,
       }),
@@ -150,6 +152,12 @@ export class Relay {
       this.#http.close(() => resolve());
     });
     await this.hub.stop();
+
+    // Give the 1001 close frames a moment to leave before cutting sockets.
+    const deadline = Date.now() + 1_000;
+    while (this.#wss.clients.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     for (const client of this.#wss.clients) client.terminate();
     this.#wss.close();
     this.#http.closeAllConnections();

@@ -24,6 +24,21 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
+/** Every value of every table of the relay's database, as text. */
+function storedText(relay: { db: import('better-sqlite3').Database }): string {
+  const tables = relay.db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .all() as { name: string }[];
+  return tables
+    .flatMap(({ name }) =>
+      (relay.db.prepare(`SELECT * FROM "${name}"`).all() as object[]).flatMap(
+        (row) => Object.values(row),
+      ),
+    )
+    .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
+    .join('\n');
+}
+
 function httpOf(url: string): string {
   return url.replace(/^ws/, 'http');
 }
@@ -182,9 +197,8 @@ test('reports stock, alerts, customer counts and liability; personal data only f
       },
     );
     assert.is(unknown.status, 404);
-    // The till erases too (the request came in at the counter): every device and the relay.
-    book.erase(ana);
-    await until(() => otherBook.customer(ana)?.erased === true);
+    assert.ok(storedText(relay).includes('Ana Secret'), 'stored before');
+    // Erased at the relay while both tills are connected: they see it at once.
     const erased = await call(
       base,
       '/v1/customers/erase',
@@ -192,6 +206,11 @@ test('reports stock, alerts, customer counts and liability; personal data only f
       { method: 'POST', body },
     );
     assert.equal([erased.status, erased.body.erased], [200, [ana]]);
+    await until(
+      () =>
+        otherBook.customer(ana)?.erased === true &&
+        book.customer(ana)?.erased === true,
+    );
     const after = await call(
       base,
       '/v1/reports/customers?branch=b1&personal=1',
@@ -201,10 +220,13 @@ test('reports stock, alerts, customer counts and liability; personal data only f
     assert.is(after.body.pointsLiability, 40, 'points stay, without a name');
     assert.not.ok(JSON.stringify(after.body).includes('Secret'));
     for (const b of [book, otherBook]) assert.is(b.customer(ana)!.name, '');
+    for (const device of [bookTill, otherTill]) {
+      const bytes = new TextDecoder().decode(Y.encodeStateAsUpdate(device.doc));
+      assert.not.ok(bytes.includes('Ana Secret'), 'the name is on a device');
+    }
     assert.not.ok(
-      new TextDecoder()
-        .decode(Y.encodeStateAsUpdate(otherTill.doc))
-        .includes('Ana Secret'),
+      storedText(relay).includes('Ana Secret'),
+      'on the relay disk',
     );
     assert.not.ok(
       JSON.stringify(lines).includes('Ana Secret'),

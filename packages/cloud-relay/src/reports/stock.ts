@@ -51,9 +51,18 @@ export const RELAY_WRITER = 'relay';
 
 export class StockReports {
   #log: UpdateLog;
+  #live: (name: string) => Y.Doc | undefined;
 
-  constructor(log: UpdateLog) {
+  /**
+   * `live` gives the in-memory document of a room clients are connected
+   * to, so an erasure reaches them at once; default none.
+   */
+  constructor(
+    log: UpdateLog,
+    live: (name: string) => Y.Doc | undefined = () => undefined,
+  ) {
     this.#log = log;
+    this.#live = live;
   }
 
   stock(branch: string, limit = 500): StockReport {
@@ -130,17 +139,25 @@ export class StockReports {
    */
   erase(branch: string, customerId: string): string[] | null {
     const name = customersDocName(branch);
-    const doc = this.#load(name);
-    const unbind = this.#log.bind(name, doc);
+    const live = this.#live(name);
+    const doc = live ?? this.#load(name);
+    // A loaded room's document is already bound to the log.
+    const unbind = live ? () => {} : this.#log.bind(name, doc);
     try {
-      const book = new CustomerBook(yjsEngine(doc), { device: RELAY_WRITER });
-      if (!book.customer(customerId)) return null;
-      const erased = book.erase(customerId);
-      book.scrubErased();
-      return erased;
+      const engine = yjsEngine(doc);
+      const book = new CustomerBook(engine, { device: RELAY_WRITER });
+      try {
+        if (!book.customer(customerId)) return null;
+        const erased = book.erase(customerId);
+        book.scrubErased();
+        return erased;
+      } finally {
+        book.close();
+        engine.destroy();
+      }
     } finally {
       unbind();
-      doc.destroy();
+      if (!live) doc.destroy();
       this.#log.compact(name);
     }
   }

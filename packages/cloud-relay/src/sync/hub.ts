@@ -87,6 +87,14 @@ export class SyncHub {
     return [...this.#rooms.keys()];
   }
 
+  /**
+   * The in-memory document of a loaded room, if any: a change made to it
+   * is stored and sent to every client of the room, like a client's.
+   */
+  loadedDoc(name: string): Y.Doc | undefined {
+    return this.#rooms.get(name)?.room?.doc;
+  }
+
   /** Serves `docName` over `ws` with the given access. */
   attach(ws: WebSocket, options: AttachOptions): SyncConnection {
     const logger = this.#log.child({ peer: options.peer ?? null });
