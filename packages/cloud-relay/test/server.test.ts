@@ -79,6 +79,13 @@ test('routes /v1/ to the JSON API and answers 404 otherwise', async () => {
   assert.is((await missing.json()).error.code, 'not-found');
 });
 
+test('closes every socket with 1001 when it stops', async () => {
+  const client = new RawClient(docUrl(relay, 'b1/menu', token()));
+  await client.opened;
+  await relay.stop();
+  assert.is(await client.closed, 1001);
+});
+
 test('never logs a token', async () => {
   const t = token();
   const p = provider(relay, 'b1/menu', t);
