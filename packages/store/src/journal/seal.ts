@@ -8,9 +8,6 @@ import type { CanonicalValue, JournalEntry } from './entry.ts';
 import { computeHashWithPayloadText, GENESIS_HASH } from './hash.ts';
 import { nextRunning, ZERO_TOTALS } from './running.ts';
 
-/** Text that NFC cannot change: the payload object is returned as given. */
-const NON_ASCII = /[\u0080-\uffff]/;
-
 /** An entry's own facts; the chain supplies the rest. */
 export type EntryDraft = Pick<
   JournalEntry,
@@ -26,7 +23,12 @@ export interface SealedEntry {
 /**
  * Seals `draft` as the successor of `prev` (`null` for the first entry):
  * next seq, link, running totals and hash. Strings are normalised to NFC
- * so that the returned entry is exactly what was hashed.
+ * and the payload is rebuilt from its canonical text, so the returned
+ * entry is exactly what was hashed, its members in canonical order:
+ * `JSON.stringify` of the payload then prints the canonical text (unless
+ * a key is an array index such as "500", which objects always list
+ * first), so the relay takes its `JSON.stringify` fast path instead of
+ * sorting every payload again.
  *
  * @example
  * const first = sealEntry(null, draft).entry;
@@ -45,9 +47,7 @@ export function sealEntry(
     businessDate: draft.businessDate,
     user: draft.user.normalize('NFC'),
     docNo: draft.docNo === null ? null : draft.docNo.normalize('NFC'),
-    payload: !NON_ASCII.test(payloadText)
-      ? draft.payload
-      : (JSON.parse(payloadText) as JournalEntry['payload']),
+    payload: JSON.parse(payloadText) as JournalEntry['payload'],
     total: draft.total,
     tax: draft.tax,
     running: nextRunning(prev?.running ?? ZERO_TOTALS, draft.kind, draft.total),
