@@ -54,7 +54,10 @@ function hasIndexKey(value: unknown): boolean {
 test('a sealed payload prints as its canonical text and hashes alike', () => {
   fc.assert(
     fc.property(payload, (p) => {
-      const { entry, payloadText } = sealEntry(null, draft(p));
+      const { entry, payloadText } = sealEntry(
+        null,
+        draft(p as EntryDraft['payload']),
+      );
       assert.is(payloadText, canonicalize(p));
       if (!hasIndexKey(p))
         assert.is(JSON.stringify(entry.payload), payloadText);
