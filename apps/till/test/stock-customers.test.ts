@@ -356,6 +356,41 @@ test('customers: create, find, attach, earn on settlement, merge duplicates; poi
   });
   assert.is(till.docs.customers.customer(one.body.id)!.points, 29);
 
+  // Points pay for part of a later order, with a reason.
+  const later = (await api(till, 'POST', '/api/orders', { table: '10' })).body
+    .id;
+  await api(till, 'POST', `/api/orders/${later}/lines`, {
+    itemId: 'steak',
+    modifiers: ['rare'],
+  });
+  const none = await api(till, 'POST', `/api/orders/${later}/redeem`, {
+    points: 5,
+    reason: 'loyalty',
+  });
+  assert.equal([none.status, none.body.error.code], [409, 'no-customer']);
+  await api(till, 'POST', `/api/orders/${later}/customer`, {
+    customerId: one.body.id,
+  });
+  const tooMany = await api(till, 'POST', `/api/orders/${later}/redeem`, {
+    points: 30,
+    reason: 'loyalty',
+  });
+  assert.equal(
+    [tooMany.status, tooMany.body.error.code],
+    [409, 'insufficient-points'],
+  );
+  const redeemed = await api(till, 'POST', `/api/orders/${later}/redeem`, {
+    points: 20,
+    reason: 'birthday',
+  });
+  assert.is(redeemed.status, 200, JSON.stringify(redeemed.body));
+  assert.equal([redeemed.body.balance, redeemed.body.totals.total], [9, 2975]);
+  const twice = await api(till, 'POST', `/api/orders/${later}/redeem`, {
+    points: 1,
+    reason: 'again',
+  });
+  assert.equal([twice.status, twice.body.error.code], [409, 'discount-set']);
+
   const credit = await api(
     till,
     'POST',
@@ -364,9 +399,10 @@ test('customers: create, find, attach, earn on settlement, merge duplicates; poi
   );
   assert.is(credit.status, 201, JSON.stringify(credit.body));
   assert.is(credit.body.pointsReversed, 29);
-  assert.is(till.docs.customers.customer(one.body.id)!.points, 0);
+  // Spent before the refund: the balance shows the debt instead of hiding it.
+  assert.is(till.docs.customers.customer(one.body.id)!.points, -20);
   const moves = till.docs.customers.loyaltyMoves().map((m) => m.delta);
-  assert.equal(moves, [29, -29]);
+  assert.equal(moves, [29, -20, -29]);
 });
 
 test.run();

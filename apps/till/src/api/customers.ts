@@ -9,7 +9,14 @@ import type { Loyalty } from '../core/loyalty.ts';
 import { badRequest } from '../http/api-error.ts';
 import type { Router } from '../http/router.ts';
 import { translated } from './model-errors.ts';
-import { type Body, objectBody, stringList, text } from './validate.ts';
+import {
+  type Body,
+  integer,
+  objectBody,
+  optionalText,
+  stringList,
+  text,
+} from './validate.ts';
 
 function customerInput(b: Body): CustomerInput {
   const input: CustomerInput = { name: text(b, 'name', 100) };
@@ -65,6 +72,16 @@ export function registerCustomerRoutes(
       return {
         status: 200,
         body: { ...linked, customer: book.customer(linked.customerId) },
+      };
+    })
+    .on('POST', '/api/orders/:id/redeem', ({ params, body }) => {
+      const b = objectBody(body);
+      const points = integer(b, 'points', { min: 1, max: 10_000_000 });
+      const reason = text(b, 'reason', 200);
+      const user = optionalText(b, 'user', 100) ?? book.device;
+      return {
+        status: 200,
+        body: loyalty.redeem(params.id!, points, reason, user),
       };
     })
     .on('POST', '/api/customers/merge', ({ body }) => {

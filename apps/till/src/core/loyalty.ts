@@ -4,15 +4,10 @@
  * personal data) and written to the customer book in one database
  * transaction, so a refusal leaves neither.
  */
-import {
-  fireTickets,
-  type LineId,
-  type OrderId,
-  restockCredit,
-} from '@brigade/crdt-model';
+import { type LineId, type OrderId, restockCredit } from '@brigade/crdt-model';
 import type { Store } from '@brigade/store';
 import { translated } from '../api/model-errors.ts';
-import { notFound } from '../http/api-error.ts';
+import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import type { TillDocuments } from './documents.ts';
 
 /** What a settlement with a customer attached adds to its answer. */
@@ -53,6 +48,75 @@ export class Loyalty {
       book.attachOrder({ customerId, orderRef: this.orderRef(orderId) }),
     );
     return { orderId, customerId: book.rootOf(customerId) };
+  }
+
+  /**
+   * Redeems points as a discount on an open order with a customer attached
+   * (one point is worth one minor unit), once per order; refused beyond the
+   * balance (`insufficient-points`) or the order's total.
+   */
+  redeem(orderId: string, points: number, reason: string, user: string) {
+    const day = this.#docs.day;
+    const view = day.order(orderId as OrderId);
+    if (!view) throw notFound('unknown-order', `no order ${orderId}`);
+    if (view.status !== 'open') {
+      throw conflict(
+        `order-${view.status}`,
+        `order ${orderId} is ${view.status}`,
+      );
+    }
+    const book = this.#docs.customers;
+    const customerId = book.customerOfOrder(this.orderRef(orderId));
+    if (!customerId) {
+      throw conflict(
+        'no-customer',
+        `order ${orderId} has no customer attached`,
+      );
+    }
+    if (view.discount) {
+      throw conflict('discount-set', `order ${orderId} already has a discount`);
+    }
+    if (points > view.totals.total) {
+      throw badRequest(
+        'invalid-field',
+        `the order's total is ${view.totals.total}`,
+        'points',
+      );
+    }
+    const balance = book.customer(customerId)?.points ?? 0;
+    if (points > balance) {
+      throw conflict(
+        'insufficient-points',
+        `customer holds ${balance} points, not ${points}`,
+      );
+    }
+    const ref = `redeem:${this.orderRef(orderId)}`;
+    translated(() =>
+      this.#store.database.transaction(() => {
+        this.#store.record({
+          kind: 'loyalty',
+          user,
+          businessDate: this.#docs.businessDate,
+          customerId,
+          points: -points,
+          balance: balance - points,
+          ref: orderId,
+          reason,
+        });
+        book.redeem({ customerId, points, reason, ref });
+        day.setDiscount({
+          orderId: view.id,
+          discount: { kind: 'amount', amount: points },
+        });
+      })(),
+    );
+    this.#onJournal();
+    return {
+      customerId,
+      redeemed: points,
+      balance: balance - points,
+      totals: day.order(view.id)!.totals,
+    };
   }
 
   /**
