@@ -294,7 +294,8 @@ export function stockSchedules(
   factory: EngineFactory,
   options: ScheduleOptions = {},
 ): void {
-  const count = Math.ceil((options.count ?? 200) / 4);
+  // An eighth as many as the day schedules: each runs three documents per till.
+  const count = Math.ceil((options.count ?? 200) / 8);
   const first = options.firstSeed ?? 1;
   let done = 0;
   for (let seed = first; seed < first + count; seed++) {
