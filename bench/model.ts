@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as A from '@automerge/automerge';
@@ -248,11 +248,17 @@ function main(): void {
     name: string,
     unit: string,
     of: (f: EngineFigures) => number,
+    digits = 1,
   ) => {
     const y = of(figures.yjs);
     const a = of(figures.automerge);
-    rows.push({ metric: name, system: 'yjs', value: round(y), unit });
-    rows.push({ metric: name, system: 'automerge', value: round(a), unit });
+    rows.push({ metric: name, system: 'yjs', value: round(y, digits), unit });
+    rows.push({
+      metric: name,
+      system: 'automerge',
+      value: round(a, digits),
+      unit,
+    });
     rows.push({
       metric: name,
       system: 'yjs/automerge',
@@ -267,7 +273,7 @@ function main(): void {
   metric('heap_after_load_mb', 'MB', (f) => f.load.heapMb);
   metric('catchup_bytes', 'B', (f) => f.catchupBytes);
   metric('missed_updates_bytes', 'B', (f) => f.missedBytes);
-  metric('catchup_bytes_ratio', 'x', (f) => f.catchupBytes / f.missedBytes);
+  metric('catchup_bytes_ratio', 'x', (f) => f.catchupBytes / f.missedBytes, 3);
 
   const c = figures.yjs.counts;
   const y = figures.yjs;
@@ -278,6 +284,16 @@ function main(): void {
     `load_day_ms: median of ${LOAD_RUNS} loads from the encoded day into a fresh document plus the service day's indexes, in a fresh process; load_day_first_ms is the first of them; heap_after_load_mb is heap plus external memory (Automerge's WebAssembly memory) held after the first load`,
     `catch-up: the device saw nothing after 21:30 (${y.missedUpdates} updates, ${figures.automerge.missedUpdates} Automerge changes); Yjs: sync step 1 and 2 both ways (${y.catchupMessages} messages); Automerge: its sync protocol until both sides are quiet (${figures.automerge.catchupMessages} messages); catchup_bytes_ratio is the catch-up bytes over the missed updates' own size`,
     `Yjs goals: load < 50 ms: ${goal(y.load.medianMs < 50)} (${round(y.load.medianMs)} ms); day < 1 MB: ${goal(y.dayBytes < 1_000_000)} (${round(y.dayBytes / 1e6, 2)} MB); catch-up within 1.3x: ${goal(y.catchupBytes / y.missedBytes <= 1.3)} (${round(y.catchupBytes / y.missedBytes, 2)}x)`,
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        ' / ',
+      )} at the end of the run (times are wall-clock; compare the ratios)`,
+    ...(y.load.medianMs >= 50
+      ? [
+          'why loading misses 50 ms on Yjs: Y.applyUpdate integrates every map entry of the day one by one, then the model decodes and indexes every record; meeting it needs a snapshot of the derived state stored beside the document',
+        ]
+      : []),
     ...(y.dayBytes >= 1_000_000
       ? [
           "why the day exceeds 1 MB on Yjs: each line snapshots its item name, price, modifiers and tax rate (about 100 bytes), and Yjs encodes every map entry with its key and its JSON value uncompressed; Automerge's format is columnar and deflated",
