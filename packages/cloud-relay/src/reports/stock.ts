@@ -88,18 +88,7 @@ export class StockReports {
           });
         }
       }
-      const eightySixed =
-        doc.getMap('availability').size > 0
-          ? [
-              ...new Set(
-                [...doc.getMap('availability').keys()].map(
-                  (k) => k.split('.')[0]!,
-                ),
-              ),
-            ]
-              .filter((id) => inventory.availability(id).manual)
-              .sort()
-          : [];
+      const eightySixed = inventory.eightySixed();
       return {
         branch,
         stock,

@@ -355,31 +355,22 @@ export class CustomerBook {
   /** A customer with its merged records, or undefined if unknown. */
   customer(id: string): Customer | undefined {
     if (!this.#record(id)) return undefined;
-    const root = this.#record(this.rootOf(id))!;
-    const group = this.#group(root.id);
-    return {
-      id: root.id,
-      name: root.name,
-      phone: root.phone,
-      email: root.email,
-      notes: root.notes,
-      allergies: root.allergies,
-      marketingConsent: root.marketingConsent,
-      points: group.reduce((a, m) => a + m.ownPoints, 0),
-      orders: [...new Set(group.flatMap((m) => m.orders))].sort(),
-      merged: group
-        .filter((m) => m.id !== root.id)
-        .map((m) => m.id)
-        .sort(),
-      erased: root.erased,
-    };
+    const root = this.rootOf(id);
+    return viewOf(root, this.#group(root));
   }
 
-  /** Every customer that is not merged into another, by id. */
+  /** Every customer that is not merged into another, by id (one pass). */
   customers(): Customer[] {
-    return this.#records()
-      .filter((r) => this.rootOf(r.id) === r.id)
-      .map((r) => this.customer(r.id)!);
+    const groups = new Map<string, CustomerRecord[]>();
+    for (const record of this.#records()) {
+      const root = this.rootOf(record.id);
+      const group = groups.get(root) ?? [];
+      group.push(record);
+      groups.set(root, group);
+    }
+    return [...groups.keys()]
+      .sort()
+      .map((root) => viewOf(root, groups.get(root)!));
   }
 
   /**
@@ -533,6 +524,27 @@ export class CustomerBook {
   #write(build: (tx: EngineWriter) => void): void {
     this.engine.transact(this.device, build);
   }
+}
+
+/** A customer as shown: the root record's fields, the group's points and orders. */
+function viewOf(rootId: string, group: readonly CustomerRecord[]): Customer {
+  const root = group.find((m) => m.id === rootId)!;
+  return {
+    id: root.id,
+    name: root.name,
+    phone: root.phone,
+    email: root.email,
+    notes: root.notes,
+    allergies: root.allergies,
+    marketingConsent: root.marketingConsent,
+    points: group.reduce((a, m) => a + m.ownPoints, 0),
+    orders: [...new Set(group.flatMap((m) => m.orders))].sort(),
+    merged: group
+      .filter((m) => m.id !== root.id)
+      .map((m) => m.id)
+      .sort(),
+    erased: root.erased,
+  };
 }
 
 function text(

@@ -273,6 +273,14 @@ export class Inventory {
 
   // Views ---------------------------------------------------------------
 
+  /** Menu items 86'd by hand, sorted. */
+  eightySixed(): string[] {
+    return this.engine
+      .ids(INV.availability)
+      .filter((id) => this.availability(id).manual)
+      .sort();
+  }
+
   stockItem(id: string): StockItem | undefined {
     if (!isValidId(id)) return undefined;
     const r = this.engine.record(INV.stock, id);
@@ -284,7 +292,11 @@ export class Inventory {
     return stockLevels(this.#stockItems(), this.moves());
   }
 
-  /** Every movement, oldest first (ties by id). */
+  /**
+   * Every movement, oldest first (ties by id). Movements are never pruned:
+   * the document grows by one small record per ticket and stock item used,
+   * so a very busy branch's inventory document grows without bound.
+   */
   moves(): StockMove[] {
     return this.engine
       .ids(INV.moves)
