@@ -305,7 +305,9 @@ export class CustomerBook {
    * of every record merged into it is overwritten, and the erasure mark
    * can never be undone by a device that has not seen it. Points and order
    * references stay, without anyone's name on them. Returns the record ids
-   * erased.
+   * erased. Yjs drops overwritten values (garbage collection); Automerge
+   * keeps every past value in its history, so a book meant to honour
+   * erasure must run on Yjs.
    */
   erase(id: string): string[] {
     const root = this.#record(this.rootOf(id));
