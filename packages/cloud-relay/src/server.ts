@@ -20,6 +20,7 @@ import { type Logger, silentLogger } from '@brigade/log';
 import type { Database } from 'better-sqlite3';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { BranchDirectory } from './auth/branches.ts';
+import { CUSTOMER_BOOK_ROLES, isCustomerBook } from './auth/customer-book.ts';
 import { TokenError, verifyToken } from './auth/token.ts';
 import { openRelayDatabase } from './db.ts';
 import { SqliteDocSource } from './docs/sqlite-docs.ts';
@@ -246,6 +247,18 @@ export class Relay {
         'refused: forbidden',
       );
       refuse(ws, 'forbidden', decision.why);
+      return;
+    }
+    if (
+      isCustomerBook(branch, docName) &&
+      !CUSTOMER_BOOK_ROLES.has(claims.role)
+    ) {
+      this.metrics.socketAuthFailures.inc({ reason: 'forbidden' });
+      this.#log.warn(
+        { reason: 'customer book', doc: docName, device: claims.device, ip },
+        'refused: forbidden',
+      );
+      refuse(ws, 'forbidden', `a ${claims.role} token may not open customers`);
       return;
     }
     this.hub.attach(ws, {

@@ -1,10 +1,13 @@
+import { CLOSE } from '@brigade/cloud-relay';
 import { CustomerBook, Inventory, yjsEngine } from '@brigade/crdt-model';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as Y from 'yjs';
 import {
   captureLogger,
+  docUrl,
   provider,
+  RawClient,
   removeDir,
   synced,
   tempDir,
@@ -240,6 +243,23 @@ test('reports stock, alerts, customer counts and liability; personal data only f
     stockTill.destroy();
     bookTill.destroy();
     otherTill.destroy();
+    await relay.stop();
+    removeDir(dir);
+  }
+});
+
+test('a kitchen screen token may not open the customer book', async () => {
+  const dir = tempDir();
+  const relay = await testRelay(dir);
+  try {
+    const kds = token({ role: 'kds', device: 'kds-1' });
+    const refused = new RawClient(docUrl(relay, 'b1/customers', kds));
+    assert.is(await refused.closed, CLOSE.forbidden);
+    assert.is(refused.messages.length, 0);
+    const menu = new RawClient(docUrl(relay, 'b1/menu', kds));
+    await menu.opened;
+    menu.close();
+  } finally {
     await relay.stop();
     removeDir(dir);
   }
