@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { demoMenu } from '@brigade/crdt-model';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as Y from 'yjs';
 import { generateBranchKey } from '../src/cli/keygen.ts';
 import type { TillOptions } from '../src/cli/options.ts';
 import { Till } from '../src/till.ts';
@@ -76,6 +77,22 @@ test.after(async () => {
   for (const till of [...running]) await till.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Every value of every table of the till's database, as text. */
+function storedText(till: Till): string {
+  const db = till.store.database;
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .all() as { name: string }[];
+  return tables
+    .flatMap(({ name }) =>
+      (db.prepare(`SELECT * FROM "${name}"`).all() as object[]).flatMap((row) =>
+        Object.values(row),
+      ),
+    )
+    .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
+    .join('\n');
+}
 
 async function sellBurgers(till: Till, qty: number) {
   const order = (
@@ -402,6 +419,28 @@ test('customers: create, find, attach, earn on settlement, merge duplicates; poi
   assert.is(till.docs.customers.customer(one.body.id)!.points, -20);
   const moves = till.docs.customers.loyaltyMoves().map((m) => m.delta);
   assert.equal(moves, [29, -20, -29]);
+
+  assert.ok(storedText(till).includes('Reed'), 'stored before');
+  // Erasure on request at the counter: the merged pair loses its personal fields.
+  const erased = await api(till, 'POST', `/api/customers/${two.body.id}/erase`);
+  assert.equal(
+    [erased.status, erased.body.erased.sort()],
+    [200, [one.body.id, two.body.id].sort()],
+  );
+  assert.equal(
+    (await api(till, 'GET', '/api/customers?q=reed')).body.customers,
+    [],
+  );
+  const unknown = await api(till, 'POST', '/api/customers/cu-none/erase');
+  assert.equal(
+    [unknown.status, unknown.body.error.code],
+    [404, 'unknown-customer'],
+  );
+  const bytes = new TextDecoder().decode(
+    Y.encodeStateAsUpdate(till.docs.customersDoc),
+  );
+  assert.not.ok(bytes.includes('Reed'), 'the name is still in the document');
+  assert.not.ok(storedText(till).includes('Reed'), 'the name is on disk');
 });
 
 test.run();

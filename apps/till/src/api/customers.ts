@@ -84,6 +84,10 @@ export function registerCustomerRoutes(
         body: loyalty.redeem(params.id!, points, reason, user),
       };
     })
+    .on('POST', '/api/customers/:id/erase', ({ params }) => {
+      const erased = loyalty.erase(params.id!);
+      return { status: 200, body: { erased } };
+    })
     .on('POST', '/api/customers/merge', ({ body }) => {
       const b = objectBody(body);
       const keep = text(b, 'keep', 100);

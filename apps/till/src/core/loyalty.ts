@@ -51,6 +51,16 @@ export class Loyalty {
   }
 
   /**
+   * Erases a customer on request (with every record merged into it), then
+   * compacts the stored book so the old values leave this till's disk.
+   */
+  erase(customerId: string): string[] {
+    const erased = translated(() => this.#docs.customers.erase(customerId));
+    this.#store.updateLog.compact(this.#docs.customersName);
+    return erased;
+  }
+
+  /**
    * Redeems points as a discount on an open order with a customer attached
    * (one point is worth one minor unit), once per order; refused beyond the
    * balance (`insufficient-points`) or the order's total.
