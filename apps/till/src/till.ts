@@ -131,9 +131,17 @@ export class Till {
     });
     registerStockRoutes(router, this.docs);
     registerCustomerRoutes(router, this.docs, loyalty);
-    // An edit that raced an erasure is blanked as soon as it arrives.
-    this.docs.customers.onChange(({ local }) => {
-      if (!local) this.docs.customers.scrubErased();
+    // An edit that raced an erasure is blanked as soon as it arrives, and
+    // an erasure made elsewhere leaves this till's disk at once.
+    const book = this.docs.customers;
+    let erased = book.records().filter((r) => r.erased).length;
+    book.onChange(({ local }) => {
+      if (local) return;
+      book.scrubErased();
+      const now = book.records().filter((r) => r.erased).length;
+      // After this change is in the update log, which it is not yet here.
+      if (now > erased) setImmediate(() => this.#compactCustomers());
+      erased = now;
     });
     this.#http = new TillHttpServer({
       host: options.httpHost,
@@ -265,6 +273,15 @@ export class Till {
       }
     }
     this.#log.info({}, 'till stopped');
+  }
+
+  #compactCustomers(): void {
+    if (this.#stopping) return;
+    try {
+      this.store.updateLog.compact(this.docs.customersName);
+    } catch (error) {
+      this.#log.warn({ err: String(error) }, 'customer book not compacted');
+    }
   }
 
   /** Publishes the status on changes (coalesced) and every second. */

@@ -140,7 +140,42 @@ test('a sale with a customer reaches the relay: stock movement, loyalty entry wi
     const r = await get(`${http}/v1/reports/customers?branch=b1`, dashboard);
     return r.pointsLiability === 59;
   }, 'customer summary at the relay');
-  till.docs.customers.erase(guest.id);
+  const onDisk = () => {
+    const db = till!.store.database;
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all() as { name: string }[];
+    return tables
+      .flatMap(({ name }) =>
+        (db.prepare(`SELECT * FROM "${name}"`).all() as object[]).flatMap((r) =>
+          Object.values(r),
+        ),
+      )
+      .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
+      .join('\n');
+  };
+  assert.ok(onDisk().includes('Noor'), 'stored before');
+  const admin = signToken(
+    { org: 'acme', branches: ['b1'], device: 'ops', role: 'admin' },
+    secret,
+  );
+  const erase = await fetch(`${http}/v1/customers/erase`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${admin}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ branch: 'b1', customerId: guest.id }),
+  });
+  assert.is(erase.status, 200);
+  await until(
+    async () => till!.docs.customers.customer(guest.id)?.erased === true,
+    'erasure at the till',
+  );
+  await until(
+    async () => !onDisk().includes('Noor'),
+    "the name leaves the till's disk",
+  );
   await until(async () => {
     const r = await get(
       `${http}/v1/reports/customers?branch=b1&personal=1`,
