@@ -31,7 +31,7 @@ export const setKey = (id: string, field: string, member: string) =>
 
 /** Splits a storage key; undefined for a key this layout never writes. */
 export function parseKey(key: string): ParsedKey | undefined {
-  const at = key.search(/[.#+]/);
+  const at = markAt(key);
   if (at < 0) return { kind: 'base', id: key };
   const id = key.slice(0, at);
   const rest = key.slice(at + 1);
@@ -44,4 +44,20 @@ export function parseKey(key: string): ParsedKey | undefined {
   return mark === '#'
     ? { kind: 'counter', id, field, writer: sub }
     : { kind: 'set', id, field, member: sub };
+}
+
+const DOT = 46;
+const HASH = 35;
+const PLUS = 43;
+
+/**
+ * The position of the first `.`, `#` or `+`, or -1. A loop over char codes
+ * rather than a regular expression: loading a day splits every key of it.
+ */
+function markAt(key: string): number {
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code === DOT || code === HASH || code === PLUS) return i;
+  }
+  return -1;
 }

@@ -1,13 +1,20 @@
 import type { EngineRecord, Json, JsonObject } from './engine.ts';
 import { parseKey } from './keys.ts';
 
+/**
+ * What is stored of one record. The maps are made on the first key of
+ * their kind: most records of a day are only a creation entry, and a day
+ * holds tens of thousands of them.
+ */
 interface RecordState {
   base: JsonObject | undefined;
-  fields: Map<string, Json>;
-  counters: Map<string, Map<string, number>>;
-  sets: Map<string, Set<string>>;
+  fields: Map<string, Json> | undefined;
+  counters: Map<string, Map<string, number>> | undefined;
+  sets: Map<string, Set<string>> | undefined;
   plain: EngineRecord | undefined;
 }
+
+const EMPTY = Object.freeze({});
 
 /**
  * The merged records of every table, kept up to date key by key as an
@@ -37,13 +44,16 @@ export class RecordIndex {
     if (parsed.kind === 'base') {
       state.base = isObject(value) ? value : undefined;
     } else if (parsed.kind === 'field') {
+      state.fields ??= new Map();
       if (value === undefined) state.fields.delete(parsed.field);
       else state.fields.set(parsed.field, value);
     } else if (parsed.kind === 'counter') {
+      state.counters ??= new Map();
       const byWriter = getOrAdd(state.counters, parsed.field, () => new Map());
       if (typeof value === 'number') byWriter.set(parsed.writer, value);
       else byWriter.delete(parsed.writer);
     } else {
+      state.sets ??= new Map();
       const members = getOrAdd(state.sets, parsed.field, () => new Set());
       if (value === undefined) members.delete(parsed.member);
       else members.add(parsed.member);
@@ -71,13 +81,18 @@ export class RecordIndex {
 
   #state(table: string, id: string): RecordState {
     const rows = getOrAdd(this.#tables, table, () => new Map());
-    return getOrAdd(rows, id, () => ({
-      base: undefined,
-      fields: new Map(),
-      counters: new Map(),
-      sets: new Map(),
-      plain: undefined,
-    }));
+    let state = rows.get(id);
+    if (state === undefined) {
+      state = {
+        base: undefined,
+        fields: undefined,
+        counters: undefined,
+        sets: undefined,
+        plain: undefined,
+      };
+      rows.set(id, state);
+    }
+    return state;
   }
 
   #markChanged(table: string, id: string): void {
@@ -85,33 +100,60 @@ export class RecordIndex {
   }
 }
 
+/**
+ * The frozen record, with every object's keys sorted so that both engines
+ * hand out identical values. Built once per change of the record.
+ */
 function toPlain(id: string, state: RecordState): EngineRecord {
-  const fields: JsonObject = { ...state.base };
-  for (const [name, value] of state.fields) fields[name] = value;
-
-  const counters: Record<string, Record<string, number>> = {};
-  for (const [name, byWriter] of state.counters) {
-    const writers = [...byWriter.keys()].sort();
-    counters[name] = Object.fromEntries(
-      writers.map((w) => [w, byWriter.get(w) ?? 0]),
-    );
-  }
-
-  const sets: Record<string, string[]> = {};
-  for (const [name, members] of state.sets) sets[name] = [...members].sort();
-
   return Object.freeze({
     id,
-    fields: Object.freeze(sortKeys(fields)),
-    counters: Object.freeze(sortKeys(counters)),
-    sets: Object.freeze(sortKeys(sets)),
+    fields: Object.freeze(mergedFields(state.base, state.fields)),
+    counters: state.counters
+      ? Object.freeze(plainCounters(state.counters))
+      : EMPTY,
+    sets: state.sets ? Object.freeze(plainSets(state.sets)) : EMPTY,
   });
 }
 
-function sortKeys<T>(object: Record<string, T>): Record<string, T> {
-  const sorted: Record<string, T> = {};
-  for (const key of Object.keys(object).sort()) sorted[key] = object[key]!;
-  return sorted;
+/** The creation fields overlaid by the fields set later, keys sorted. */
+function mergedFields(
+  base: JsonObject | undefined,
+  overlay: Map<string, Json> | undefined,
+): JsonObject {
+  const names = base ? Object.keys(base) : [];
+  if (overlay) {
+    for (const name of overlay.keys()) {
+      if (!base || !Object.hasOwn(base, name)) names.push(name);
+    }
+  }
+  names.sort();
+  const fields: JsonObject = {};
+  for (const name of names) {
+    const set = overlay?.get(name);
+    fields[name] = set === undefined ? base![name]! : set;
+  }
+  return fields;
+}
+
+function plainCounters(
+  counters: Map<string, Map<string, number>>,
+): Record<string, Record<string, number>> {
+  const plain: Record<string, Record<string, number>> = {};
+  for (const name of [...counters.keys()].sort()) {
+    const byWriter = counters.get(name)!;
+    const writers: Record<string, number> = {};
+    for (const w of [...byWriter.keys()].sort()) writers[w] = byWriter.get(w)!;
+    plain[name] = writers;
+  }
+  return plain;
+}
+
+function plainSets(sets: Map<string, Set<string>>): Record<string, string[]> {
+  const plain: Record<string, string[]> = {};
+  for (const name of [...sets.keys()].sort()) {
+    plain[name] = [...sets.get(name)!].sort();
+  }
+  return plain;
 }
 
 function isObject(value: Json | undefined): value is JsonObject {

@@ -112,9 +112,10 @@ export class YjsEngine implements Engine {
     if (map) return map;
     map = this.doc.getMap(table);
     this.#maps.set(table, map);
-    for (const [key, value] of map) {
-      this.#index.put(table, key, value as Json, false);
-    }
+    const index = this.#index;
+    map.forEach((value, key) => {
+      index.put(table, key, value as Json, false);
+    });
     const observer = (event: Y.YMapEvent<unknown>) => {
       for (const key of event.keysChanged) {
         this.#index.put(table, key, map.get(key) as Json | undefined);
