@@ -121,18 +121,28 @@ function mergedFields(
   overlay: Map<string, Json> | undefined,
 ): JsonObject {
   const names = base ? Object.keys(base) : [];
+  // Engines write creation fields with sorted keys, so a record never set
+  // since is a plain copy.
+  if (!overlay && isSorted(names)) return { ...base };
   if (overlay) {
     for (const name of overlay.keys()) {
       if (!base || !Object.hasOwn(base, name)) names.push(name);
     }
   }
-  names.sort();
+  if (!isSorted(names)) names.sort();
   const fields: JsonObject = {};
   for (const name of names) {
     const set = overlay?.get(name);
     fields[name] = set === undefined ? base![name]! : set;
   }
   return fields;
+}
+
+function isSorted(names: string[]): boolean {
+  for (let i = 1; i < names.length; i++) {
+    if (names[i - 1]! > names[i]!) return false;
+  }
+  return true;
 }
 
 function plainCounters(
