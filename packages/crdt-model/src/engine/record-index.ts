@@ -122,8 +122,9 @@ function mergedFields(
 ): JsonObject {
   const names = base ? Object.keys(base) : [];
   // Engines write creation fields with sorted keys, so a record never set
-  // since is a plain copy.
-  if (!overlay && isSorted(names)) return { ...base };
+  // since is its creation object itself, frozen by the caller: the stored
+  // value is never changed in place (a change stores a new value).
+  if (!overlay && isSorted(names)) return base ?? {};
   if (overlay) {
     for (const name of overlay.keys()) {
       if (!base || !Object.hasOwn(base, name)) names.push(name);
