@@ -12,6 +12,12 @@ export interface RelayMetrics {
   sync: SyncMetrics;
   /** WebSocket handshakes refused, by reason (`token-expired`, `forbidden`, ...). */
   socketAuthFailures: Counter<'reason'>;
+  /** Document batches that failed to commit (each kept and retried). */
+  docCommitFailures: Counter;
+  /** Document batches committed (group commit: many updates each). */
+  docCommits: Counter;
+  /** Document updates written by those commits. */
+  docUpdatesStored: Counter;
 }
 
 /** A fresh registry with every relay metric on it. */
@@ -25,6 +31,21 @@ export function createRelayMetrics(): RelayMetrics {
       name: 'brigade_relay_auth_failures_total',
       help: 'WebSocket connections refused for their token, by reason',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    docCommitFailures: new Counter({
+      name: 'brigade_relay_doc_commit_failures_total',
+      help: 'Batches of document updates that failed to commit (kept, retried)',
+      registers: [registry],
+    }),
+    docCommits: new Counter({
+      name: 'brigade_relay_doc_commits_total',
+      help: 'Transactions that stored document updates (one per batch)',
+      registers: [registry],
+    }),
+    docUpdatesStored: new Counter({
+      name: 'brigade_relay_doc_updates_stored_total',
+      help: 'Document updates (rows) stored by those transactions',
       registers: [registry],
     }),
   };

@@ -23,7 +23,10 @@ import { BranchDirectory } from './auth/branches.ts';
 import { CUSTOMER_BOOK_ROLES, isCustomerBook } from './auth/customer-book.ts';
 import { TokenError, verifyToken } from './auth/token.ts';
 import { openRelayDatabase } from './db.ts';
-import { SqliteDocSource } from './docs/sqlite-docs.ts';
+import {
+  type PersistenceOptions,
+  SqliteDocSource,
+} from './docs/sqlite-docs.ts';
 import { createApiHandler } from './http/index.ts';
 import { createStockApi } from './http/stock-routes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
@@ -43,6 +46,8 @@ export interface RelayOptions {
   host?: string;
   /** Overrides of the sync limits. */
   limits?: Partial<SyncLimits>;
+  /** How documents are committed; defaults in `PERSISTENCE_DEFAULTS`. */
+  persistence?: PersistenceOptions;
   /** Default: silent. */
   logger?: Logger;
 }
@@ -75,7 +80,15 @@ export class Relay {
     this.#log = (options.logger ?? silentLogger).child({ ns: 'relay' });
     this.db = openRelayDatabase(options.dataDir);
     this.metrics = createRelayMetrics();
-    this.#docs = new SqliteDocSource(this.db, this.#log);
+    this.#docs = new SqliteDocSource(this.db, {
+      ...options.persistence,
+      logger: this.#log,
+      onCommitFailure: () => this.metrics.docCommitFailures.inc(),
+      onCommit: (rows) => {
+        this.metrics.docCommits.inc();
+        this.metrics.docUpdatesStored.inc(rows);
+      },
+    });
     this.#branches = new BranchDirectory(this.db);
     this.hub = new SyncHub({
       docs: this.#docs,
@@ -99,8 +112,10 @@ export class Relay {
     );
     this.use(
       createStockApi({
-        reports: new StockReports(this.#docs.log, (name) =>
-          this.hub.loadedDoc(name),
+        reports: new StockReports(
+          this.#docs.log,
+          (name) => this.hub.loadedDoc(name),
+          () => this.#docs.commits.flush(),
         ),
         secret: options.secret,
         logger: options.logger ?? silentLogger,

@@ -52,17 +52,22 @@ export const RELAY_WRITER = 'relay';
 export class StockReports {
   #log: UpdateLog;
   #live: (name: string) => Y.Doc | undefined;
+  #flush: () => void;
 
   /**
    * `live` gives the in-memory document of a room clients are connected
-   * to, so an erasure reaches them at once; default none.
+   * to, so an erasure reaches them at once; default none. `flush` commits
+   * the updates the relay has queued (group commit), so the compaction
+   * after an erasure folds the erasure in; default nothing to commit.
    */
   constructor(
     log: UpdateLog,
     live: (name: string) => Y.Doc | undefined = () => undefined,
+    flush: () => void = () => {},
   ) {
     this.#log = log;
     this.#live = live;
+    this.#flush = flush;
   }
 
   stock(branch: string, limit = 500): StockReport {
@@ -147,6 +152,7 @@ export class StockReports {
     } finally {
       unbind();
       if (!live) doc.destroy();
+      this.#flush();
       this.#log.compact(name);
     }
   }

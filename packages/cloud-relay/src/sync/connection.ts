@@ -196,7 +196,10 @@ export class SyncConnection implements RoomMember {
     const subType = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder);
     if (subType === SYNC.step1) {
-      this.#sendState(room, payload);
+      // Answered from stored state only: what the client lacks is read
+      // once every change the room has made so far is stored.
+      Y.decodeStateVector(payload);
+      room.afterStored(() => this.#sendState(room, payload));
       return;
     }
     if (subType !== SYNC.step2 && subType !== SYNC.update) {

@@ -29,6 +29,12 @@ export interface DocSource {
   open(name: string): Y.Doc | Promise<Y.Doc>;
   /** The hub no longer needs the document (no client for a while). */
   close?(name: string, doc: Y.Doc): void | Promise<void>;
+  /**
+   * Runs `then` once every change `doc` has emitted so far is stored; the
+   * hub sends updates and sync answers through it, so nothing leaves
+   * before it is stored. Without it, they are sent at once.
+   */
+  afterStored?(doc: Y.Doc, then: () => void): void;
 }
 
 export interface SyncHubOptions {
@@ -179,7 +185,8 @@ export class SyncHub {
     const seconds = (performance.now() - started) / 1000;
     this.#metrics?.loadSeconds.observe(seconds);
     this.#log.debug({ doc: name, ms: Math.round(seconds * 1000) }, 'loaded');
-    return new Room(name, doc, this.limits.awarenessFlushMs);
+    const afterStored = this.#docs.afterStored?.bind(this.#docs);
+    return new Room(name, doc, this.limits.awarenessFlushMs, afterStored);
   }
 
   readonly #onDetach = (connection: SyncConnection): void => {

@@ -1,9 +1,10 @@
 /**
  * One document being served: its `Y.Doc`, the awareness of its clients,
  * and the connections attached to it. Updates fan out to every other
- * connection at once; awareness changes are gathered for
- * `awarenessFlushMs` and sent as one message to each connection, so a room
- * of n clients that all move their cursor costs n messages, not n².
+ * connection once the room's source has stored them; awareness changes
+ * are gathered for `awarenessFlushMs` and sent as one message to each
+ * connection, so a room of n clients that all move their cursor costs n
+ * messages, not n².
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -32,13 +33,20 @@ export class Room {
   idleSince: number | null = performance.now();
 
   readonly #flushMs: number;
+  readonly #afterStored: ((doc: Y.Doc, then: () => void) => void) | undefined;
   readonly #pending = new Set<number>();
   #flushTimer: NodeJS.Timeout | null = null;
 
-  constructor(name: string, doc: Y.Doc, awarenessFlushMs: number) {
+  constructor(
+    name: string,
+    doc: Y.Doc,
+    awarenessFlushMs: number,
+    afterStored?: (doc: Y.Doc, then: () => void) => void,
+  ) {
     this.name = name;
     this.doc = doc;
     this.#flushMs = awarenessFlushMs;
+    this.#afterStored = afterStored;
     this.awareness = new awarenessProtocol.Awareness(doc);
 
     // The server has no presence of its own.
@@ -72,6 +80,15 @@ export class Room {
     );
   }
 
+  /**
+   * Runs `then` once the document's changes so far are stored (at once
+   * when the room's source does not store them).
+   */
+  afterStored(then: () => void): void {
+    if (this.#afterStored) this.#afterStored(this.doc, then);
+    else then();
+  }
+
   /** Stops timers and listeners; the `Y.Doc` itself is left alone. */
   destroy(): void {
     if (this.#flushTimer) clearTimeout(this.#flushTimer);
@@ -84,9 +101,11 @@ export class Room {
   readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.members.size === 0) return;
     const message = syncMessage(SYNC.update, update);
-    for (const member of this.members) {
-      if (member !== origin) member.send(message);
-    }
+    this.afterStored(() => {
+      for (const member of this.members) {
+        if (member !== origin) member.send(message);
+      }
+    });
   };
 
   readonly #onAwareness = (change: AwarenessChange, origin: unknown): void => {
