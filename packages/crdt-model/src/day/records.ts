@@ -194,8 +194,11 @@ const str = (v: Json | undefined, fallback = ''): string =>
   typeof v === 'string' ? v : fallback;
 const num = (v: Json | undefined, fallback = 0): number =>
   typeof v === 'number' ? v : fallback;
-const sum = (byWriter: Readonly<Record<string, number>> | undefined) =>
-  Object.values(byWriter ?? {}).reduce((a, b) => a + b, 0);
+const sum = (byWriter: Readonly<Record<string, number>> | undefined) => {
+  let total = 0;
+  for (const writer in byWriter) total += byWriter[writer]!;
+  return total;
+};
 const optional = (v: Json | undefined): string | null =>
   typeof v === 'string' ? v : null;
 const optionalNumber = (v: Json | undefined): number | null =>
@@ -248,11 +251,8 @@ export function orderFields(order: Omit<Order, 'id'>): JsonObject {
 
 export function decodeLine(r: EngineRecord): Line {
   const f = r.fields;
-  const [taxId, bp, inclusive] = (f[LINE.tax] ?? []) as [
-    string,
-    number,
-    number,
-  ];
+  // Index access rather than destructuring: a day decodes every line.
+  const tax = (f[LINE.tax] ?? []) as [string, number, number];
   const modifiers = (f[LINE.modifiers] ?? []) as [string, string, number][];
   return {
     id: r.id as LineId,
@@ -260,12 +260,17 @@ export function decodeLine(r: EngineRecord): Line {
     itemId: str(f[LINE.itemId]),
     name: str(f[LINE.name]),
     unitPrice: num(f[LINE.unitPrice]),
-    modifiers: modifiers.map(([id, name, priceDelta]) => ({
-      id,
-      name,
-      priceDelta,
+    modifiers: modifiers.map((m) => ({
+      id: m[0],
+      name: m[1],
+      priceDelta: m[2],
     })),
-    tax: { id: taxId, name: '', basisPoints: bp, inclusive: inclusive === 1 },
+    tax: {
+      id: tax[0],
+      name: '',
+      basisPoints: tax[1],
+      inclusive: tax[2] === 1,
+    },
     station: str(f[LINE.station]),
     note: str(f[LINE.note]),
     seat: optionalNumber(f[LINE.seat]),
@@ -315,7 +320,7 @@ export function decodeTicket(r: EngineRecord): Ticket {
     orderId: str(f[TICKET.orderId]) as OrderId,
     table: str(f[TICKET.table]),
     station: str(f[TICKET.station]),
-    items: items.map(([lineId, qty]) => ({ lineId: lineId as LineId, qty })),
+    items: items.map((item) => ({ lineId: item[0] as LineId, qty: item[1] })),
     sentBy: str(f[TICKET.sentBy]),
     sentAt: num(f[TICKET.sentAt]),
     marks: [...(r.sets[TICKET.status] ?? [])],
