@@ -29,7 +29,7 @@ export function collectWrites(build: (tx: EngineWriter) => void): Write[] {
   build({
     create(table, id, fields) {
       check(id);
-      writes.push({ op: 'create', table, id, fields: sortKeys(fields) });
+      writes.push({ op: 'create', table, id, fields });
     },
     set(table, id, field, value) {
       check(id, field);
@@ -48,16 +48,6 @@ export function collectWrites(build: (tx: EngineWriter) => void): Write[] {
     },
   });
   return writes;
-}
-
-/**
- * A copy with its keys in sorted order, the order records are handed out
- * in, so that loading a record that was never changed needs no sort.
- */
-function sortKeys(fields: JsonObject): JsonObject {
-  const sorted: JsonObject = {};
-  for (const key of Object.keys(fields).sort()) sorted[key] = fields[key]!;
-  return sorted;
 }
 
 /** A typed set of listeners; `add` returns the function that removes it. */

@@ -6,6 +6,7 @@ import type {
   EngineRecord,
   EngineWriter,
   Json,
+  JsonObject,
 } from './engine.ts';
 import { baseKey, counterKey, fieldKey, setKey } from './keys.ts';
 import { RecordIndex } from './record-index.ts';
@@ -49,8 +50,9 @@ export class YjsEngine implements Engine {
     this.doc.transact(() => {
       for (const w of writes) {
         const map = this.#map(w.table);
-        if (w.op === 'create') setIfChanged(map, baseKey(w.id), w.fields);
-        else if (w.op === 'set') {
+        if (w.op === 'create') {
+          setIfChanged(map, baseKey(w.id), sortKeys(w.fields));
+        } else if (w.op === 'set') {
           setIfChanged(map, fieldKey(w.id, w.field), w.value);
         } else if (w.op === 'add') {
           const key = counterKey(w.id, w.field, writer);
@@ -135,6 +137,17 @@ export class YjsEngine implements Engine {
   #onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin !== YJS_REMOTE_ORIGIN) this.#updates.emit(update);
   };
+}
+
+/**
+ * A copy with its keys in sorted order, the order records are handed out
+ * in, so that loading a record never changed since needs no sort. Only
+ * here: Automerge's deflated columns grow a little with sorted keys.
+ */
+function sortKeys(fields: JsonObject): JsonObject {
+  const sorted: JsonObject = {};
+  for (const key of Object.keys(fields).sort()) sorted[key] = fields[key]!;
+  return sorted;
 }
 
 function setIfChanged(map: Y.Map<unknown>, key: string, value: Json): void {
