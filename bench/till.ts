@@ -29,10 +29,9 @@ import {
   discoveryPort,
   eventually,
   freePort,
-  peersOf,
   randomSecret,
+  startLanPair,
   startRelay,
-  startTill,
   tempDir,
 } from '../test/e2e/harness.ts';
 import { type ResultRow, report, short } from './lib/results.ts';
@@ -43,21 +42,7 @@ const SETTLEMENTS = short ? 200 : 1000;
 const SYSTEM = 'brigade-till';
 
 async function sendToKds(cleanup: Cleanup): Promise<number[]> {
-  const branchKey = generateBranchKey();
-  const port = discoveryPort();
-  const spec = (device: string) => ({
-    branch: 'bench',
-    device,
-    branchKey,
-    dataDir: tempDir(cleanup),
-    discoveryPort: port,
-    menu: 'demo',
-  });
-  const [a, b] = await Promise.all([
-    startTill(cleanup, spec('till-a')),
-    startTill(cleanup, spec('till-b')),
-  ]);
-  await Promise.all([peersOf(a, 1), peersOf(b, 1)]);
+  const [a, b] = await startLanPair(cleanup, 'bench');
   const { body: status } = await b.api('GET', '/api/status');
 
   const doc = new Y.Doc();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { generateBranchKey } from '@brigade/till';
 
 /** Longest wait for a process's start-up line. */
 const STARTUP_MS = 60_000;
@@ -370,4 +371,31 @@ export function peersOf(till: TillHandle, n: number, timeoutMs = 30_000) {
 /** A random port for UDP discovery, so parallel suites do not hear each other. */
 export function discoveryPort(): number {
   return 20_000 + Math.floor(Math.random() * 30_000);
+}
+
+/**
+ * Starts two tills of one branch on the loopback LAN, with the demo menu
+ * and a fresh branch key, and resolves once each counts the other as a
+ * peer. `extra` adds to one device's spec (a relay, another menu).
+ */
+export async function startLanPair(
+  cleanup: Cleanup,
+  branch: string,
+  extra: (device: string) => Partial<TillSpec> = () => ({}),
+): Promise<[TillHandle, TillHandle]> {
+  const branchKey = generateBranchKey();
+  const port = discoveryPort();
+  const start = (device: string) =>
+    startTill(cleanup, {
+      branch,
+      device,
+      branchKey,
+      dataDir: tempDir(cleanup),
+      discoveryPort: port,
+      menu: 'demo',
+      ...extra(device),
+    });
+  const pair = await Promise.all([start('till-a'), start('till-b')]);
+  await Promise.all([peersOf(pair[0], 1), peersOf(pair[1], 1)]);
+  return pair;
 }

@@ -6,21 +6,17 @@
  * back reach it through the peer that holds its journal as a replica.
  */
 import { checkNext, type JournalEntry } from '@brigade/store';
-import { generateBranchKey } from '@brigade/till';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   Cleanup,
-  discoveryPort,
   eventually,
   freePort,
-  peersOf,
   randomSecret,
   relayToken,
   sellOne,
+  startLanPair,
   startRelay,
-  startTill,
-  tempDir,
 } from './harness.ts';
 
 const cleanup = new Cleanup();
@@ -55,37 +51,24 @@ test('every entry made while the relay was down reaches it exactly once', async 
     wsUrl: `ws://127.0.0.1:${relayPort}`,
     httpUrl: `http://127.0.0.1:${relayPort}`,
   };
-  const branchKey = generateBranchKey();
-  const port = discoveryPort();
   const devices = ['till-a', 'till-b'];
   const tokens = await Promise.all(
     devices.map((d) => relayToken(secret, BRANCH, d)),
   );
-  const [a, b] = await Promise.all(
-    devices.map((device, i) =>
-      startTill(cleanup, {
-        branch: BRANCH,
-        device,
-        branchKey,
-        dataDir: tempDir(cleanup),
-        discoveryPort: port,
-        menu: 'demo',
-        relay: { ...relay, token: tokens[i]! },
-      }),
-    ),
-  );
-  await Promise.all([peersOf(a!, 1), peersOf(b!, 1)]);
+  const [a, b] = await startLanPair(cleanup, BRANCH, (device) => ({
+    relay: { ...relay, token: tokens[devices.indexOf(device)]! },
+  }));
 
   const heads: Record<string, number> = {};
   await Promise.all(
-    [a!, b!].map(async (till) => {
+    [a, b].map(async (till) => {
       for (let i = 0; i < 50; i++) {
         const sale = await sellOne(till, `${i}`);
         heads[till.spec.device] = sale.seq;
       }
     }),
   );
-  const { body: before } = await a!.api('GET', '/api/status');
+  const { body: before } = await a.api('GET', '/api/status');
   assert.is(before.state, 'lan-only');
   assert.ok((before.outbox as { pending: number }).pending >= 50);
 
@@ -130,7 +113,7 @@ test('every entry made while the relay was down reaches it exactly once', async 
     assert.is(tail.lastHash, chain.at(-1)?.hash);
   }
 
-  for (const till of [a!, b!]) {
+  for (const till of [a, b]) {
     await eventually(async () => {
       const { body } = await till.api('GET', '/api/status');
       return body.state === 'online' ? body : null;
@@ -145,35 +128,22 @@ test('the sales of a till that died reach the relay through its peer', async () 
     wsUrl: `ws://127.0.0.1:${relayPort}`,
     httpUrl: `http://127.0.0.1:${relayPort}`,
   };
-  const branchKey = generateBranchKey();
-  const port = discoveryPort();
   const devices = ['till-a', 'till-b'];
   const tokens = await Promise.all(
     devices.map((d) => relayToken(secret, BRANCH, d)),
   );
-  const [a, b] = await Promise.all(
-    devices.map((device, i) =>
-      startTill(cleanup, {
-        branch: BRANCH,
-        device,
-        branchKey,
-        dataDir: tempDir(cleanup),
-        discoveryPort: port,
-        menu: 'demo',
-        relay: { ...relay, token: tokens[i]! },
-      }),
-    ),
-  );
-  await Promise.all([peersOf(a!, 1), peersOf(b!, 1)]);
+  const [a, b] = await startLanPair(cleanup, BRANCH, (device) => ({
+    relay: { ...relay, token: tokens[devices.indexOf(device)]! },
+  }));
   let head = 0;
-  for (let i = 0; i < 10; i++) head = (await sellOne(b!, `${i}`)).seq;
+  for (let i = 0; i < 10; i++) head = (await sellOne(b, `${i}`)).seq;
 
   // till-a holds till-b's journal as a replica; then till-b's disk dies.
   await eventually(async () => {
-    const { body } = await a!.api('GET', '/api/status');
+    const { body } = await a.api('GET', '/api/status');
     return (body.outbox as { pending: number }).pending === head;
   }, "till-b's entries replicated to till-a");
-  await b!.proc.stop('SIGKILL');
+  await b.proc.stop('SIGKILL');
 
   await startRelay(cleanup, { secret, port: relayPort });
   const reader = await relayToken(secret, BRANCH, 'auditor', 'admin');

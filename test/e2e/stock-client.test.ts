@@ -3,40 +3,18 @@
  * `/sync` endpoint sees an order created through the other till's API.
  */
 import { demoMenu, ServiceDay, yjsEngine } from '@brigade/crdt-model';
-import { generateBranchKey } from '@brigade/till';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import {
-  Cleanup,
-  discoveryPort,
-  eventually,
-  peersOf,
-  startTill,
-  tempDir,
-} from './harness.ts';
+import { Cleanup, eventually, startLanPair } from './harness.ts';
 
 const cleanup = new Cleanup();
 test.after.each(() => cleanup.run());
 
 test('a stock y-websocket client on till B sees an order made on till A', async () => {
-  const branchKey = generateBranchKey();
-  const port = discoveryPort();
-  const spec = (device: string) => ({
-    branch: 'kds1',
-    device,
-    branchKey,
-    dataDir: tempDir(cleanup),
-    discoveryPort: port,
-    menu: 'demo',
-  });
-  const [a, b] = await Promise.all([
-    startTill(cleanup, spec('till-a')),
-    startTill(cleanup, spec('till-b')),
-  ]);
-  await Promise.all([peersOf(a, 1), peersOf(b, 1)]);
+  const [a, b] = await startLanPair(cleanup, 'kds1');
   const { body: status } = await b.api('GET', '/api/status');
 
   const doc = new Y.Doc();
