@@ -1,9 +1,15 @@
 import { Listeners } from '../engine/buffered-writer.ts';
-import type { Engine, EngineWriter, JsonObject } from '../engine/engine.ts';
+import type { Engine, EngineWriter } from '../engine/engine.ts';
 import { ModelError } from '../errors.ts';
 import { hash53 } from '../hash.ts';
 import { type DeviceId, deviceId, isValidId, randomId } from '../ids.ts';
-import { normaliseEmail, normalisePhone } from './normalise.ts';
+import {
+  type CustomerInput,
+  checkPoints,
+  orderRef,
+  personalFields,
+  text,
+} from './input.ts';
 import {
   CUS,
   CUSTOMER,
@@ -17,6 +23,8 @@ import {
   type PersonalFields,
 } from './records.ts';
 
+export type { CustomerInput } from './input.ts';
+
 export interface CustomerBookOptions {
   /** This device: the writer of every change and its counter key. */
   device: string;
@@ -24,16 +32,6 @@ export interface CustomerBookOptions {
   countryCode?: string;
   now?: () => number;
   newId?: () => string;
-}
-
-/** What a till may give when creating or editing a customer. */
-export interface CustomerInput {
-  name?: string;
-  phone?: string | null;
-  email?: string | null;
-  notes?: string;
-  allergies?: string[];
-  marketingConsent?: boolean;
 }
 
 /**
@@ -100,7 +98,7 @@ export class CustomerBook {
 
   /** Creates a customer (a name is required) and returns its id. */
   createCustomer(input: CustomerInput): string {
-    const fields = this.#personal(input, true);
+    const fields = personalFields(input, true, this.#countryCode);
     const id = `cu-${this.#newId()}`;
     this.#write((tx) =>
       tx.create(CUS.customers, id, {
@@ -114,7 +112,7 @@ export class CustomerBook {
 
   /** Changes the given personal fields of a customer. */
   updateCustomer(id: string, input: CustomerInput): void {
-    const fields = this.#personal(input, false);
+    const fields = personalFields(input, false, this.#countryCode);
     const record = this.#live(id);
     this.#write((tx) => {
       for (const [field, value] of Object.entries(fields)) {
@@ -439,56 +437,6 @@ export class CustomerBook {
     return move;
   }
 
-  #personal(input: CustomerInput, creating: boolean): JsonObject {
-    if (typeof input !== 'object' || input === null) {
-      throw new ModelError('invalid-argument', 'customer must be an object');
-    }
-    const fields: JsonObject = {};
-    if (creating || input.name !== undefined) {
-      fields[CUSTOMER.name] = text(input.name, 'name', 100, true).trim();
-    }
-    if (input.phone !== undefined) {
-      fields[CUSTOMER.phone] =
-        input.phone === null || input.phone === ''
-          ? null
-          : normalisePhone(input.phone, this.#countryCode);
-    }
-    if (input.email !== undefined) {
-      fields[CUSTOMER.email] =
-        input.email === null || input.email === ''
-          ? null
-          : normaliseEmail(input.email);
-    }
-    if (input.notes !== undefined) {
-      fields[CUSTOMER.notes] = text(input.notes, 'notes', 1000, false);
-    }
-    if (input.allergies !== undefined) {
-      if (!Array.isArray(input.allergies) || input.allergies.length > 30) {
-        throw new ModelError(
-          'invalid-argument',
-          'allergies must be a list of at most 30',
-          'allergies',
-        );
-      }
-      fields[CUSTOMER.allergies] = [
-        ...new Set(
-          input.allergies.map((a) => text(a, 'allergies', 60, true).trim()),
-        ),
-      ].sort();
-    }
-    if (input.marketingConsent !== undefined) {
-      if (typeof input.marketingConsent !== 'boolean') {
-        throw new ModelError(
-          'invalid-argument',
-          'marketingConsent must be a boolean',
-          'marketingConsent',
-        );
-      }
-      fields[CUSTOMER.marketingConsent] = input.marketingConsent;
-    }
-    return fields;
-  }
-
   /** The record, if it may still change: known, not merged, not erased. */
   #live(id: string): CustomerRecord {
     const record = this.#record(id);
@@ -547,49 +495,4 @@ function viewOf(rootId: string, group: readonly CustomerRecord[]): Customer {
       .sort(),
     erased: root.erased,
   };
-}
-
-function text(
-  value: unknown,
-  name: string,
-  max: number,
-  required: boolean,
-): string {
-  if (typeof value !== 'string' || value.length > max) {
-    throw new ModelError(
-      'invalid-argument',
-      `${name} must be a string of at most ${max} characters`,
-      name,
-    );
-  }
-  if (required && !value.trim()) {
-    throw new ModelError('invalid-argument', `${name} must not be empty`, name);
-  }
-  return value;
-}
-
-function checkPoints(value: unknown): number {
-  if (
-    !Number.isSafeInteger(value) ||
-    (value as number) <= 0 ||
-    (value as number) > 10_000_000
-  ) {
-    throw new ModelError(
-      'invalid-argument',
-      'points must be a positive integer',
-      'points',
-    );
-  }
-  return value as number;
-}
-
-function orderRef(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_:/-]{1,200}$/.test(value)) {
-    throw new ModelError(
-      'invalid-argument',
-      'orderRef must be <branch>/<date>/<orderId>',
-      'orderRef',
-    );
-  }
-  return value;
 }
