@@ -44,6 +44,7 @@ export {
   type LanDefaults,
   type LanProviderOptions,
 } from './options.ts';
-export { LanProvider, type PeerStatus } from './provider.ts';
+export { LanProvider } from './provider.ts';
 export { PROTOCOL_VERSION } from './sync/messages.ts';
+export type { PeerStatus } from './sync/session-views.ts';
 export { PSK_IDENTITY, TLS_CIPHER } from './transport/tls.ts';

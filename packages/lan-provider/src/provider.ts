@@ -9,7 +9,6 @@ import { ProtocolError } from './errors.ts';
 import {
   type LanEvents,
   type PeerInfo,
-  type SyncState,
   type SyncStateChange,
   TypedEmitter,
 } from './events.ts';
@@ -33,19 +32,18 @@ import {
   PROTOCOL_VERSION,
 } from './sync/messages.ts';
 import { PeerSession } from './sync/session.ts';
-import { type Attempt, logClose } from './transport/attempt.ts';
+import {
+  overallSyncState,
+  type PeerStatus,
+  peerStatuses,
+} from './sync/session-views.ts';
+import { type Attempt, logClose, openAttempt } from './transport/attempt.ts';
 import { Connection, type ConnectionClosed } from './transport/connection.ts';
 import { Dialer, type DialTarget } from './transport/dialer.ts';
 import { Listener } from './transport/listener.ts';
 import { keepNewConnection } from './transport/peer-selection.ts';
+import { DuplicateSuccessors } from './transport/successors.ts';
 import type { SecureLink } from './transport/tls.ts';
-
-/** A connected peer with its sync state. */
-export interface PeerStatus extends PeerInfo {
-  state: SyncState;
-  /** When the hello arrived, ms since the epoch. */
-  connectedAt: number;
-}
 
 /**
  * Syncs Yjs documents and fiscal journals with the other devices of a
@@ -75,8 +73,7 @@ export class LanProvider extends TypedEmitter<LanEvents> {
   readonly #dialer: Dialer;
   readonly #attempts = new Set<Attempt>();
   readonly #sessions = new Map<string, Attempt>();
-  /** Devices whose duplicate connection the peer closed, awaiting the other. */
-  readonly #successors = new Map<string, NodeJS.Timeout>();
+  readonly #successors = new DuplicateSuccessors();
   #listener: Listener | undefined;
   #discovery: Discovery | undefined;
   #starting: Promise<void> | undefined;
@@ -179,26 +176,11 @@ export class LanProvider extends TypedEmitter<LanEvents> {
 
   /** Connected peers with their sync state. */
   peers(): PeerStatus[] {
-    return [...this.#sessions.values()].flatMap((a) =>
-      a.session
-        ? [
-            {
-              ...a.session.peer,
-              state: a.session.state(),
-              connectedAt: a.openedAt,
-            },
-          ]
-        : [],
-    );
+    return peerStatuses(this.#sessions.values());
   }
 
   syncState(): SyncStateChange {
-    const peers: Record<string, SyncState> = {};
-    for (const [device, attempt] of this.#sessions) {
-      if (attempt.session) peers[device] = attempt.session.state();
-    }
-    const all = Object.values(peers);
-    return { state: all.includes('syncing') ? 'syncing' : 'synced', peers };
+    return overallSyncState(this.#sessions);
   }
 
   /** A copy of the counters. */
@@ -252,7 +234,6 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     }
     await this.#listener?.stop();
     this.#listener = undefined;
-    for (const timer of this.#successors.values()) clearTimeout(timer);
     this.#successors.clear();
     this.#docs.detachAll();
     this.#journal?.stop();
@@ -298,19 +279,7 @@ export class LanProvider extends TypedEmitter<LanEvents> {
       counters: this.#counters,
       log: this.#log,
     });
-    const attempt: Attempt = {
-      connection,
-      target,
-      openedAt: Date.now(),
-      helloTimer: setTimeout(
-        () =>
-          connection.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'no hello in time'),
-        o.handshakeTimeoutMs,
-      ),
-      session: undefined,
-      dialledBy: undefined,
-      replaced: false,
-    };
+    const attempt = openAttempt(connection, target, o.handshakeTimeoutMs);
     this.#attempts.add(attempt);
     connection.on('frame', (frame) => this.#frame(attempt, frame));
     connection.on('closed', (closed) => this.#closed(attempt, closed));
@@ -349,7 +318,8 @@ export class LanProvider extends TypedEmitter<LanEvents> {
     clearTimeout(attempt.helloTimer);
     attempt.dialledBy = attempt.target ? this.device : hello.device;
     const replacing =
-      this.#sessions.has(hello.device) || this.#awaitSuccessor(hello.device);
+      this.#sessions.has(hello.device) ||
+      this.#successors.arrived(hello.device);
     if (!this.#settleDuplicate(attempt, hello.device)) return;
 
     const peer: PeerInfo = {
@@ -447,20 +417,9 @@ export class LanProvider extends TypedEmitter<LanEvents> {
 
   #expectSuccessor(attempt: Attempt, closed: ConnectionClosed): void {
     const device = attempt.session?.peer.device as string;
-    const timer = setTimeout(() => {
-      this.#successors.delete(device);
+    this.#successors.expect(device, this.#options.handshakeTimeoutMs, () => {
       if (!this.#sessions.has(device)) this.#lost(attempt, closed);
-    }, this.#options.handshakeTimeoutMs);
-    this.#successors.set(device, timer);
-  }
-
-  /** True when a successor of a closed duplicate was awaited (and now came). */
-  #awaitSuccessor(device: string): boolean {
-    const timer = this.#successors.get(device);
-    if (!timer) return false;
-    clearTimeout(timer);
-    this.#successors.delete(device);
-    return true;
+    });
   }
 
   #reportClose(attempt: Attempt, closed: ConnectionClosed): void {

@@ -1,5 +1,5 @@
 import type { Logger } from '@brigade/log';
-import { closeCodeName, REJECTION_CODES } from '../close-codes.ts';
+import { CLOSE_CODES, closeCodeName, REJECTION_CODES } from '../close-codes.ts';
 import type { InputRejected } from '../events.ts';
 import type { PeerSession } from '../sync/session.ts';
 import type { Connection, ConnectionClosed } from './connection.ts';
@@ -52,4 +52,27 @@ export function logClose(
   if (attempt.session) log.info(fields, 'peer disconnected');
   else log.debug(fields, 'connection closed before hello');
   return undefined;
+}
+
+/**
+ * Starts tracking a connection whose TLS session is up: the peer has
+ * `handshakeTimeoutMs` to say hello before it is closed.
+ */
+export function openAttempt(
+  connection: Connection,
+  target: DialTarget | undefined,
+  handshakeTimeoutMs: number,
+): Attempt {
+  return {
+    connection,
+    target,
+    openedAt: Date.now(),
+    helloTimer: setTimeout(
+      () => connection.close(CLOSE_CODES.HANDSHAKE_TIMEOUT, 'no hello in time'),
+      handshakeTimeoutMs,
+    ),
+    session: undefined,
+    dialledBy: undefined,
+    replaced: false,
+  };
 }
