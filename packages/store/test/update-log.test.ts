@@ -1,66 +1,21 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { buildSync } from 'esbuild';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as Y from 'yjs';
 import { prepareDocStatements } from '../src/docs/statements.ts';
+import { migrateUpdateLog } from '../src/index.ts';
+import { busyDay } from './fixtures/busy-day.ts';
 import {
-  migrateUpdateLog,
-  UpdateLog,
-  UpdateLogError,
-  type UpdateLogOptions,
-} from '../src/index.ts';
-import { busyDay, seeded } from './fixtures/busy-day.ts';
+  cleanUp,
+  contents,
+  fromUpdate,
+  openDb,
+  openLog,
+  updateSetting,
+} from './fixtures/update-log-harness.ts';
 
-const dirs: string[] = [];
-const dbs: Database.Database[] = [];
-
-function openDb(dir = mkdtempSync(join(tmpdir(), 'brigade-'))) {
-  if (!dirs.includes(dir)) dirs.push(dir);
-  const db = new Database(join(dir, 'store.db'));
-  db.pragma('journal_mode = WAL');
-  migrateUpdateLog(db);
-  dbs.push(db);
-  return { db, dir };
-}
-
-function openLog(options: UpdateLogOptions = {}) {
-  const { db, dir } = openDb();
-  return { db, dir, log: new UpdateLog(db, options) };
-}
-
-function contents(doc: Y.Doc): unknown {
-  return doc.getMap('keys').toJSON();
-}
-
-function fromUpdate(update: Uint8Array | null): Y.Doc {
-  const doc = new Y.Doc();
-  if (update) Y.applyUpdate(doc, update);
-  return doc;
-}
-
-function errorCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, UpdateLogError);
-    return (error as UpdateLogError).code;
-  }
-  assert.unreachable('expected an UpdateLogError');
-}
-
-test.after.each(() => {
-  for (const db of dbs.splice(0)) if (db.open) db.close();
-  for (const dir of dirs.splice(0))
-    rmSync(dir, { recursive: true, force: true });
-});
+test.after.each(cleanUp);
 
 test('loads what was appended as one update', () => {
   const { log } = openLog();
@@ -210,22 +165,6 @@ test('folds on the main thread when the worker is turned off', async () => {
   log.stop();
 });
 
-test('a compaction that fails midway leaves snapshot and tail as they were', () => {
-  const { log, db } = openLog();
-  log.append('d', updateSetting('a', 1));
-  log.compact('d');
-  log.append('d', updateSetting('b', 2));
-  const before = log.size('d');
-
-  db.exec(`CREATE TRIGGER fail_delete BEFORE DELETE ON doc_update
-    BEGIN SELECT RAISE(ABORT, 'disk gone'); END`);
-  assert.throws(() => log.compact('d'), /disk gone/);
-  db.exec('DROP TRIGGER fail_delete');
-
-  assert.equal(log.size('d'), before);
-  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1, b: 2 });
-});
-
 test('skips writing a snapshot when another connection compacted first', () => {
   const { log, dir } = openLog();
   log.append('d', updateSetting('a', 1));
@@ -253,22 +192,6 @@ test('skips writing a snapshot when another connection compacted first', () => {
   assert.equal(contents(fromUpdate(log.load('e'))), { fresh: 1 });
 });
 
-test('reports failed background compaction and keeps the data', async () => {
-  const { log, db } = openLog({ compactAfterUpdates: 2, validate: false });
-  log.append('d', updateSetting('a', 1));
-  db.prepare('INSERT INTO doc_update (name, data) VALUES (?, ?)').run(
-    'd',
-    Buffer.from('not yjs at all'),
-  );
-  log.start();
-  log.append('d', updateSetting('b', 2));
-  const [failure] = await once(log, 'compaction-failed');
-  assert.is(failure.name, 'd');
-  assert.is(failure.error.code, 'ERR_DOC_CORRUPT');
-  assert.is(log.size('d')?.tailUpdates, 3);
-  log.stop();
-});
-
 test('lists, sizes and removes documents', () => {
   const { log } = openLog();
   log.append('b', updateSetting('x', 1));
@@ -289,122 +212,6 @@ test('lists, sizes and removes documents', () => {
   assert.not.ok(log.remove('a'));
   assert.equal(log.list(), ['b']);
   assert.is(log.load('a'), null);
-});
-
-test('refuses bad names and bad updates and stores nothing', () => {
-  const { log } = openLog();
-  log.append('d', updateSetting('a', 1));
-  const before = log.sizes();
-
-  assert.is(
-    errorCode(() => log.append('', updateSetting('a', 2))),
-    'ERR_DOC_NAME',
-  );
-  assert.is(
-    errorCode(() => log.append('x'.repeat(513), updateSetting('a', 2))),
-    'ERR_DOC_NAME',
-  );
-  assert.is(
-    errorCode(() => log.append('d', new Uint8Array())),
-    'ERR_DOC_UPDATE',
-  );
-  const notBytes = 'abc' as unknown as Uint8Array;
-  assert.is(
-    errorCode(() => log.append('d', notBytes)),
-    'ERR_DOC_UPDATE',
-  );
-  const garbage = Buffer.from('hello world garbage');
-  assert.is(
-    errorCode(() => log.append('d', garbage)),
-    'ERR_DOC_UPDATE',
-  );
-  const cut = updateSetting('b', 'long value').subarray(0, 8);
-  assert.is(
-    errorCode(() => log.append('d', cut)),
-    'ERR_DOC_UPDATE',
-  );
-
-  assert.equal(log.sizes(), before);
-  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1 });
-});
-
-test('refuses compaction limits it cannot work with', () => {
-  const { db } = openDb();
-  for (const options of [
-    { compactAfterUpdates: 0 },
-    { compactAfterBytes: -1 },
-    { compactAfterUpdates: Number.NaN },
-  ]) {
-    assert.is(
-      errorCode(() => new UpdateLog(db, options)),
-      'ERR_DOC_OPTIONS',
-    );
-  }
-});
-
-test('names a document whose stored bytes do not decode', () => {
-  const { log } = openLog({ validate: false });
-  log.append('d', Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]));
-  log.append('d', updateSetting('a', 1));
-  assert.is(
-    errorCode(() => log.load('d')),
-    'ERR_DOC_CORRUPT',
-  );
-  assert.is(
-    errorCode(() => log.loadInto('d', new Y.Doc())),
-    'ERR_DOC_CORRUPT',
-  );
-});
-
-test('a bound document catches up after an append fails', () => {
-  const { log, db } = openLog();
-  const doc = new Y.Doc();
-  log.bind('d', doc);
-  const failures: unknown[] = [];
-  log.on('append-failed', (event) => failures.push(event.error));
-
-  doc.getMap('keys').set('a', 1);
-  db.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON doc_update
-    BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
-  doc.getMap('keys').set('b', 2);
-  doc.getMap('keys').set('c', 3);
-  assert.is(failures.length, 2);
-  db.exec('DROP TRIGGER full_disk');
-
-  doc.getMap('keys').set('d', 4);
-  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1, b: 2, c: 3, d: 4 });
-});
-
-test('catches up once a full disk has room again', () => {
-  const { log, db } = openLog();
-  const doc = new Y.Doc();
-  log.bind('d', doc);
-  const failures: { error: { code?: string } }[] = [];
-  log.on('append-failed', (event) => failures.push(event as never));
-  doc.getMap('keys').set('a', 1);
-
-  // A disk that is full: the file may not grow by a single page.
-  const pages = db.pragma('page_count', { simple: true }) as number;
-  db.pragma(`max_page_count = ${pages}`);
-  doc.getMap('keys').set('big', 'x'.repeat(20_000));
-  assert.is(failures[0]?.error.code, 'SQLITE_FULL');
-  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1 });
-
-  db.pragma('max_page_count = 1073741823');
-  doc.getMap('keys').set('b', 2);
-  assert.equal(contents(fromUpdate(log.load('d'))), contents(doc));
-});
-
-test('unbinding writes the state an earlier failure left unsaved', () => {
-  const { log, db } = openLog();
-  const doc = new Y.Doc();
-  const unbind = log.bind('d', doc);
-  db.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON doc_update
-    BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
-  doc.getMap('keys').set('a', 1);
-  db.exec('DROP TRIGGER full_disk');
-  unbind();
-  assert.equal(contents(fromUpdate(log.load('d'))), { a: 1 });
 });
 
 test('appends join a transaction the caller rolls back', () => {
@@ -458,128 +265,5 @@ test('loads a compacted busy day from one snapshot and a short tail', () => {
       `load ${loadMs.toFixed(1)} ms, replay ${replayMs.toFixed(1)} ms\n`,
   );
 });
-
-test('loses no reported update when killed at random, compaction included', async () => {
-  const runs = Number(process.env.BRIGADE_CRASH_RUNS ?? 20);
-  const seed = Number(process.env.BRIGADE_CRASH_SEED ?? Date.now());
-  const random = seeded(seed);
-  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
-  dirs.push(dir);
-  const script = buildChild(dir);
-  const name = 'b1/day/2026-12-03';
-
-  // One file per mode, so a slow worker run's long tail does not turn
-  // every following main-thread run into one long first compaction.
-  const modes = {
-    inline: { file: join(dir, 'inline.db'), reported: 0, compactions: 0 },
-    worker: { file: join(dir, 'worker.db'), reported: 0, compactions: 0 },
-  };
-  for (let run = 0; run < runs; run++) {
-    // Every fourth run folds on the worker thread, which starts slower:
-    // its kill comes after its first fold, during the next ones.
-    const mode = run % 4 === 3 ? 'worker' : 'inline';
-    const state = modes[mode];
-    const killAfterMs = 10 + random() * 140;
-    const startAt = mode === 'worker' ? 'compacted' : 'ready';
-    const args = [state.file, name, mode];
-    const ran = await runChild(script, args, killAfterMs, startAt);
-    state.reported = Math.max(state.reported, ran.reported);
-    state.compactions += ran.compactions;
-
-    const db = new Database(state.file);
-    dbs.push(db);
-    const doc = new Y.Doc();
-    new UpdateLog(db).loadInto(name, doc);
-    const keys = doc.getMap('keys');
-    for (let i = 0; i < state.reported; i++) {
-      if (keys.has(`k${i}`)) continue;
-      assert.unreachable(`seed ${seed}, run ${run} (${mode}): k${i} lost`);
-    }
-    db.close();
-  }
-
-  const { inline, worker } = modes;
-  process.stdout.write(
-    `  ${runs} kills: ${inline.reported + worker.reported} updates ` +
-      `reported, ${inline.compactions} compactions on the main thread, ` +
-      `${worker.compactions} on the worker\n`,
-  );
-  assert.ok(inline.compactions > 0, 'no compaction on the main thread');
-  if (runs >= 4) assert.ok(worker.compactions > 0, 'no fold on the worker');
-});
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/**
- * Bundles the child once, so that each of the many restarts takes a tenth
- * of a second instead of the TypeScript loader's half second. Installed
- * packages stay outside the bundle and resolve through a link to the
- * workspace's node_modules.
- */
-function buildChild(dir: string): string {
-  const outfile = join(dir, 'update-log-child.mjs');
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  buildSync({
-    entryPoints: [
-      join(root, 'packages/store/test/fixtures/update-log-child.ts'),
-    ],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    external: ['better-sqlite3', 'yjs', 'pino'],
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-/**
- * Runs the child until `killAfterMs` after it is ready (or has finished its
- * first compaction), then SIGKILLs it.
- */
-async function runChild(
-  script: string,
-  args: string[],
-  killAfterMs: number,
-  startAt: 'ready' | 'compacted',
-) {
-  const child = spawn(process.execPath, [script, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let errors = '';
-  child.stderr.on('data', (chunk) => (errors += chunk));
-  const exited = once(child, 'exit');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        if (startAt === 'ready' && output.startsWith('ready\n')) resolve();
-        if (output.includes('\ncompacted ')) resolve();
-      });
-      child.on('exit', () => reject(new Error(`child exited: ${errors}`)));
-    });
-    await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-  } finally {
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  // Only whole lines count: a line cut by the kill was never confirmed.
-  const lines = output.split('\n').slice(0, -1);
-  const numbers = lines.filter((l) => /^\d+$/.test(l)).map(Number);
-  return {
-    reported: numbers.length > 0 ? Math.max(...numbers) + 1 : 0,
-    compactions: lines.filter((l) => l.startsWith('compacted ')).length,
-  };
-}
-
-function updateSetting(key: string, value: unknown): Uint8Array {
-  const doc = new Y.Doc();
-  let update: Uint8Array | undefined;
-  doc.on('update', (u: Uint8Array) => (update = u));
-  doc.getMap('keys').set(key, value);
-  return update!;
-}
 
 test.run();
