@@ -1,4 +1,5 @@
 export * from './auth/branches.ts';
+export * from './auth/customer-book.ts';
 export * from './auth/token.ts';
 export { runRelay } from './commands/relay.ts';
 export { MIN_SECRET_BYTES, readSecret, SECRET_ENV } from './commands/secret.ts';

@@ -20,7 +20,11 @@ import { type Logger, silentLogger } from '@brigade/log';
 import type { Database } from 'better-sqlite3';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { BranchDirectory } from './auth/branches.ts';
-import { CUSTOMER_BOOK_ROLES, isCustomerBook } from './auth/customer-book.ts';
+import {
+  CUSTOMER_BOOK_ROLES,
+  customerBookRoom,
+  isCustomerBook,
+} from './auth/customer-book.ts';
 import { TokenError, verifyToken } from './auth/token.ts';
 import { openRelayDatabase } from './db.ts';
 import {
@@ -30,6 +34,7 @@ import {
 import { createApiHandler } from './http/index.ts';
 import { createStockApi } from './http/stock-routes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
+import { CustomerReports } from './reports/customers.ts';
 import { StockReports } from './reports/stock.ts';
 import { refuse, SyncHub } from './sync/hub.ts';
 import type { SyncLimits } from './sync/limits.ts';
@@ -112,11 +117,13 @@ export class Relay {
     );
     this.use(
       createStockApi({
-        reports: new StockReports(
-          this.#docs.log,
-          (name) => this.hub.loadedDoc(name),
-          () => this.#docs.commits.flush(),
-        ),
+        reports: new StockReports(this.#docs.log),
+        customers: new CustomerReports(this.#docs.log, {
+          live: (name) => this.hub.loadedDoc(name),
+          flush: () => this.#docs.commits.flush(),
+          branchesOf: (org) => this.#branches.branchesOf(org),
+        }),
+        orgOf: (branch) => this.#branches.orgOf(branch),
         secret: options.secret,
         logger: options.logger ?? silentLogger,
       }),
@@ -264,10 +271,8 @@ export class Relay {
       refuse(ws, 'forbidden', decision.why);
       return;
     }
-    if (
-      isCustomerBook(branch, docName) &&
-      !CUSTOMER_BOOK_ROLES.has(claims.role)
-    ) {
+    const book = isCustomerBook(branch, docName);
+    if (book && !CUSTOMER_BOOK_ROLES.has(claims.role)) {
       this.metrics.socketAuthFailures.inc({ reason: 'forbidden' });
       this.#log.warn(
         { reason: 'customer book', doc: docName, device: claims.device, ip },
@@ -276,8 +281,10 @@ export class Relay {
       refuse(ws, 'forbidden', `a ${claims.role} token may not open customers`);
       return;
     }
+    // Every branch's address of the customer book is its organisation's
+    // one book (the decision above bound the branch to the token's org).
     this.hub.attach(ws, {
-      docName,
+      docName: book ? customerBookRoom(claims.org) : docName,
       access: decision.write ? 'write' : 'read',
       peer: claims.device,
     });

@@ -146,10 +146,13 @@ test('reports stock, alerts, customer counts and liability; personal data only f
     );
     assert.equal(summary.body, {
       branch: 'b1',
+      org: 'acme',
       customers: 2,
       erased: 0,
       duplicateGroups: 1,
       pointsLiability: 40,
+      overdrawn: 0,
+      overdrawnPoints: 0,
     });
     const personal = await call(
       base,
@@ -180,7 +183,7 @@ test('reports stock, alerts, customer counts and liability; personal data only f
     assert.equal([bad.status, bad.body.error.field], [400, 'personal']);
 
     // Erasure: refused for a dashboard, done for an admin.
-    const body = { branch: 'b1', customerId: ana };
+    const body = { customerId: ana };
     assert.is(
       (
         await call(base, '/v1/customers/erase', dashboard, {
@@ -196,7 +199,7 @@ test('reports stock, alerts, customer counts and liability; personal data only f
       token({ role: 'admin', device: 'ops' }),
       {
         method: 'POST',
-        body: { branch: 'b1', customerId: 'cu-none' },
+        body: { customerId: 'cu-none' },
       },
     );
     assert.is(unknown.status, 404);

@@ -41,10 +41,10 @@ export class TillDocuments {
   readonly inventoryDoc = new Y.Doc();
   readonly inventory: Inventory;
   /**
-   * The customer book. The relay authorises documents by branch, so the
-   * till names the book after its branch (`<branch>/customers`): branches
-   * of one organisation do not share customers until the relay routes an
-   * organisation-wide document.
+   * The organisation's customer book, addressed through this branch
+   * (`<branch>/customers`) as every document is: the relay serves each
+   * branch's name from its organisation's one book, so tills of every
+   * branch of the organisation sync the same customers.
    */
   readonly customersName: string;
   readonly customersDoc = new Y.Doc();

@@ -18,6 +18,7 @@ export type BranchAccess =
 export class BranchDirectory {
   readonly #select: Statement<[string], { org: string }>;
   readonly #insert: Statement<[string, string, string, number]>;
+  readonly #ofOrg: Statement<[string], { branch: string }>;
   readonly #cache = new Map<string, string>();
 
   constructor(db: Database) {
@@ -34,6 +35,14 @@ export class BranchDirectory {
       `INSERT INTO relay_branches (branch, org, first_device, bound_at)
        VALUES (?, ?, ?, ?) ON CONFLICT (branch) DO NOTHING`,
     );
+    this.#ofOrg = db.prepare(
+      'SELECT branch FROM relay_branches WHERE org = ? ORDER BY branch',
+    );
+  }
+
+  /** The branches bound to `org`, by name. */
+  branchesOf(org: string): string[] {
+    return this.#ofOrg.all(org).map((row) => row.branch);
   }
 
   /** The organisation `branch` is bound to, or undefined. */

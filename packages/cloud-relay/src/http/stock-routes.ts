@@ -3,24 +3,33 @@
  *
  * - `GET /v1/reports/stock?branch=B[&limit=N]`: levels, movements and
  *   low-stock alerts (dashboard, admin).
- * - `GET /v1/reports/customers?branch=B[&personal=1]`: counts and points
- *   liability; with `personal=1`, the customers with their personal
- *   fields (dashboard, admin of the organisation: no device token ever).
- * - `POST /v1/customers/erase` `{branch, customerId}`: erasure on request
- *   (admin).
+ * - `GET /v1/reports/customers[?branch=B][&personal=1]`: counts, points
+ *   liability and overdrawn balances of the token's organisation (one
+ *   book for every branch); with `personal=1`, the customers with their
+ *   personal fields (dashboard, admin of the organisation: no device
+ *   token ever). A `branch`, if given, must be one of the organisation's.
+ * - `POST /v1/customers/erase` `{customerId}`: erasure on request, in the
+ *   organisation's book (admin of the organisation).
  *
- * Logs name branches and customer ids, never a personal field.
+ * Logs name customer ids, never a personal field.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@brigade/log';
+import type { TokenClaims } from '../auth/token.ts';
+import type { CustomerReports } from '../reports/customers.ts';
 import type { StockReports } from '../reports/stock.ts';
-import { authenticate, authorize } from './access.ts';
+import { authenticate, authorize, authorizeRole } from './access.ts';
 import { readJson, sendJson } from './body.ts';
 import { ApiError, invalidField } from './errors.ts';
 import { Query } from './query.ts';
 
+const ID = /^[A-Za-z0-9_:-]{1,100}$/;
+
 export interface StockApiOptions {
   reports: StockReports;
+  customers: CustomerReports;
+  /** The organisation a branch is bound to (`BranchDirectory.orgOf`). */
+  orgOf: (branch: string) => string | undefined;
   secret: string | Buffer;
   logger: Logger;
   now?: () => number;
@@ -30,7 +39,23 @@ export interface StockApiOptions {
 export function createStockApi(options: StockApiOptions) {
   const log = options.logger.child({ ns: 'stock-api' });
   const now = options.now ?? Date.now;
-  const { reports } = options;
+  const { reports, customers } = options;
+
+  /**
+   * A branch named with a customer request must be one the token opens
+   * and one of its organisation: the book is the organisation's.
+   */
+  const authorizeOrgBranch = (claims: TokenClaims, branch: string) => {
+    authorize(claims, 'read-reports', branch);
+    if (options.orgOf(branch) !== claims.org) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        `branch ${branch} is not of this organisation`,
+        'branch',
+      );
+    }
+  };
 
   const routes: Record<
     string,
@@ -57,18 +82,22 @@ export function createStockApi(options: StockApiOptions) {
       GET: (req, url, res) => {
         const claims = authenticate(req, options.secret, now());
         const q = new Query(url.searchParams, ['branch', 'personal']);
-        const branch = q.branch();
         const personal = url.searchParams.get('personal');
         if (personal !== null && personal !== '1' && personal !== '0') {
           throw invalidField('personal', 'must be 1 or 0');
         }
-        authorize(claims, 'read-reports', branch);
-        const summary = reports.customerSummary(branch);
+        authorizeRole(claims, 'read-reports');
+        const branch = url.searchParams.has('branch') ? q.branch() : null;
+        if (branch !== null) authorizeOrgBranch(claims, branch);
+        const summary = {
+          ...(branch !== null ? { branch } : {}),
+          ...customers.summary(claims.org),
+        };
         sendJson(
           res,
           200,
           personal === '1'
-            ? { ...summary, list: reports.customerList(branch) }
+            ? { ...summary, list: customers.list(claims.org) }
             : summary,
         );
       },
@@ -83,37 +112,31 @@ export function createStockApi(options: StockApiOptions) {
             'only an admin token may erase a customer',
           );
         }
-        const body = (await readJson(req, 64 * 1024)) as Record<
-          string,
-          unknown
-        >;
-        if (typeof body !== 'object' || body === null)
+        const body = await readJson(req, 64 * 1024);
+        if (typeof body !== 'object' || body === null) {
           throw invalidField('body', 'must be an object');
-        const branch = body.branch;
-        const customerId = body.customerId;
-        if (
-          typeof branch !== 'string' ||
-          !/^[A-Za-z0-9_:-]{1,100}$/.test(branch)
-        ) {
-          throw invalidField('branch', 'must name one branch');
         }
-        if (
-          typeof customerId !== 'string' ||
-          !/^[A-Za-z0-9_:-]{1,100}$/.test(customerId)
-        ) {
+        const { branch, customerId } = body as Record<string, unknown>;
+        if (branch !== undefined) {
+          if (typeof branch !== 'string' || !ID.test(branch)) {
+            throw invalidField('branch', 'must name one branch');
+          }
+          authorizeOrgBranch(claims, branch);
+        }
+        if (typeof customerId !== 'string' || !ID.test(customerId)) {
           throw invalidField('customerId', 'must be a customer id');
         }
-        authorize(claims, 'read-reports', branch);
-        const erased = reports.erase(branch, customerId);
-        if (!erased)
+        const erased = customers.erase(claims.org, customerId);
+        if (!erased) {
           throw new ApiError(
             404,
             'invalid-field',
             `no customer ${customerId}`,
             'customerId',
           );
+        }
         log.info(
-          { branch, customerId, records: erased.length, by: claims.device },
+          { customerId, records: erased.length, by: claims.device },
           'customer erased',
         );
         sendJson(res, 200, { erased });

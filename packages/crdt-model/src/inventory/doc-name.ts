@@ -11,12 +11,15 @@ export function inventoryDocName(branch: string): string {
 }
 
 /**
- * The name of an organisation's customer book: `<org>/customers`. A guest
- * visits any branch of the organisation, so the book is one document
- * shared by every branch.
+ * The name under which a branch's devices address their organisation's
+ * customer book: `<branch>/customers`. A guest visits any branch of the
+ * organisation, so there is one book per organisation; every branch
+ * names it through itself, as it names every document, and the relay
+ * serves each branch's name from its organisation's one book (the
+ * cloud-relay README, "Customers"), so tills of every branch sync it.
  */
-export function customersDocName(org: string): string {
-  return `${checkName(org, 'organisation')}/customers`;
+export function customersDocName(branch: string): string {
+  return `${checkName(branch, 'branch')}/customers`;
 }
 
 function checkName(name: string, what: string): string {
