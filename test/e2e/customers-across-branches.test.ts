@@ -1,0 +1,141 @@
+/**
+ * Issue 7: customers are per organisation. Two tills in two branches of
+ * one organisation, each connected only to the relay, see a customer
+ * created at the other; a till of another organisation never does; an
+ * erasure at one till removes the personal data at the other and at the
+ * relay.
+ */
+import { generateBranchKey } from '@brigade/till';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  brigade,
+  Cleanup,
+  discoveryPort,
+  eventually,
+  type RelayHandle,
+  relayToken,
+  startRelay,
+  startTill,
+  type TillHandle,
+  tempDir,
+} from './harness.ts';
+
+const cleanup = new Cleanup();
+test.after.each(() => cleanup.run());
+
+interface Listed {
+  customers: { id: string; name: string; phone: string | null }[];
+}
+
+async function tokenOf(
+  secret: string,
+  org: string,
+  branch: string,
+  device: string,
+  role = 'till',
+): Promise<string> {
+  if (org === 'e2e') return relayToken(secret, branch, device, role);
+  const args = ['token', '--org', org, '--branch', branch];
+  const result = await brigade([...args, '--device', device, '--role', role], {
+    BRIGADE_RELAY_SECRET: secret,
+  });
+  if (result.code !== 0) throw new Error(`brigade token: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+async function tillAt(
+  relay: RelayHandle,
+  org: string,
+  branch: string,
+  device: string,
+): Promise<TillHandle> {
+  return startTill(cleanup, {
+    branch,
+    device,
+    branchKey: generateBranchKey(),
+    dataDir: tempDir(cleanup),
+    discoveryPort: discoveryPort(),
+    menu: 'demo',
+    relay: {
+      wsUrl: relay.wsUrl,
+      httpUrl: relay.httpUrl,
+      token: await tokenOf(relay.secret, org, branch, device),
+    },
+  });
+}
+
+async function names(till: TillHandle, q = ''): Promise<string[]> {
+  const { body } = await till.api<Listed>('GET', `/api/customers?q=${q}`);
+  return body.customers.map((c) => c.name).sort();
+}
+
+test('two branches of one organisation share customers through the relay; another organisation never sees them', async () => {
+  const relay = await startRelay(cleanup);
+  const [north, south, stranger] = await Promise.all([
+    tillAt(relay, 'e2e', 'north', 'till-n'),
+    tillAt(relay, 'e2e', 'south', 'till-s'),
+    tillAt(relay, 'rival', 'east', 'till-e'),
+  ]);
+
+  const created = await north.api<{ id: string }>('POST', '/api/customers', {
+    name: 'Zed Private',
+    phone: '+44 7700 900123',
+  });
+  assert.is(created.status, 201);
+  const id = created.body.id;
+  await south.api('POST', '/api/customers', { name: 'Yan South' });
+  await stranger.api('POST', '/api/customers', { name: 'Rita Rival' });
+
+  await eventually(
+    async () => (await names(south)).includes('Zed Private'),
+    'the south till to see the customer created in the north',
+  );
+  await eventually(
+    async () => (await names(north)).includes('Yan South'),
+    'the north till to see the customer created in the south',
+  );
+  // The rival's till has synced its own book by now: it holds only its own.
+  await eventually(async () => {
+    const { body } = await stranger.api<{
+      relay: { state: string; docs: number; docsSynced: number };
+    }>('GET', '/api/status');
+    const { state, docs, docsSynced } = body.relay;
+    return state === 'connected' && docs === docsSynced;
+  }, 'the rival till to be connected');
+  assert.equal(await names(stranger), ['Rita Rival']);
+  assert.not.ok((await names(north)).includes('Rita Rival'));
+
+  // Erased at the south till: gone at the north till and at the relay.
+  const erased = await south.api('POST', `/api/customers/${id}/erase`);
+  assert.is(erased.status, 200);
+  await eventually(
+    async () => !(await names(north)).includes('Zed Private'),
+    'the erasure to reach the north till',
+  );
+  const dashboard = await tokenOf(
+    relay.secret,
+    'e2e',
+    'north',
+    'owner',
+    'dashboard',
+  );
+  const report = await eventually(async () => {
+    const res = await fetch(
+      `${relay.httpUrl}/v1/reports/customers?personal=1`,
+      { headers: { authorization: `Bearer ${dashboard}` } },
+    );
+    const body = (await res.json()) as {
+      erased: number;
+      list: Listed['customers'];
+    };
+    return body.erased === 1 ? body : null;
+  }, 'the relay to hold the erasure');
+  assert.equal(
+    report.list.map((c) => c.name),
+    ['Yan South'],
+  );
+  assert.not.ok(JSON.stringify(report).includes('7700900123'));
+});
+
+test.run();
