@@ -100,4 +100,60 @@ test('a till started after midnight carries the last day it held', async () => {
   }
 });
 
+test('an order carried into the next day keeps its customer, and settling it there earns points', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  let now = new Date(2026, 11, 3, 23, 30);
+  const till = await Till.start(
+    {
+      dataDir: dir,
+      branch: 'b1',
+      device: 'till-1',
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      lanPort: 0,
+      discoveryPort: 40000 + Math.floor(Math.random() * 20000),
+      broadcast: '127.255.255.255',
+      peers: [],
+      relay: null,
+      branchKey: generateBranchKey(),
+      menu: { kind: 'demo' },
+    },
+    { menu: demoMenu, clock: () => now },
+  );
+  const post = async (path: string, body: unknown = {}) => {
+    const res = await fetch(`${till.httpUrl}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads loose JSON
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  try {
+    const open = till.core.openOrder('5', 2);
+    till.core.addLine(open, { itemId: 'burger', modifiers: ['medium'] });
+    const ana = await post('/api/customers', { name: 'Ana' });
+    const attached = await post(`/api/orders/${open}/customer`, {
+      customerId: ana.body.id,
+    });
+    assert.is(attached.status, 200);
+
+    now = new Date(2026, 11, 4, 0, 5);
+    assert.is(till.checkBusinessDate(), true);
+    const book = till.docs.customers;
+    assert.is(book.customerOfOrder(`b1/2026-12-04/${open}`), ana.body.id);
+    const paid = await post(`/api/orders/${open}/settle`, {
+      payments: [{ method: 'card', amount: 1650 }],
+    });
+    assert.is(paid.status, 201, JSON.stringify(paid.body));
+    assert.equal(paid.body.loyalty, {
+      customerId: ana.body.id,
+      earned: 16,
+      balance: 16,
+    });
+  } finally {
+    await till.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

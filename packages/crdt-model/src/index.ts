@@ -34,6 +34,10 @@ export {
   type DuplicateGroup,
 } from './customers/customer-book.ts';
 export { normaliseEmail, normalisePhone } from './customers/normalise.ts';
+export {
+  carryCustomerLinks,
+  orderRefOf,
+} from './customers/order-links.ts';
 export type {
   CustomerRecord,
   LoyaltyKind,

@@ -11,6 +11,7 @@
  */
 import {
   CustomerBook,
+  carryCustomerLinks,
   customersDocName,
   dayDocName,
   Inventory,
@@ -109,9 +110,17 @@ export class TillDocuments {
   openDay(date: string): { name: string; doc: Y.Doc; carried: number } {
     const previous = this.#current;
     const next = this.#openDay(date);
-    const carried = previous.day.carryOver(next.day).length;
+    const orderIds = previous.day.carryOver(next.day);
+    // The book links guests to `<branch>/<date>/<order>`: a carried order
+    // is linked under its new date too, so settling it still earns.
+    carryCustomerLinks(this.customers, {
+      branch: this.#store.branch,
+      from: previous.date,
+      to: date,
+      orderIds,
+    });
     this.#days.push(next);
-    return { name: next.name, doc: next.doc, carried };
+    return { name: next.name, doc: next.doc, carried: orderIds.length };
   }
 
   /** The menu with items out of stock or 86'd marked unavailable. */

@@ -4,7 +4,12 @@
  * personal data) and written to the customer book in one database
  * transaction, so a refusal leaves neither.
  */
-import { type LineId, type OrderId, restockCredit } from '@brigade/crdt-model';
+import {
+  type LineId,
+  type OrderId,
+  orderRefOf,
+  restockCredit,
+} from '@brigade/crdt-model';
 import type { Store } from '@brigade/store';
 import { translated } from '../api/model-errors.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
@@ -33,7 +38,7 @@ export class Loyalty {
 
   /** `<branch>/<date>/<orderId>`: how the customer book names an order. */
   orderRef(orderId: string): string {
-    return `${this.#store.branch}/${this.#docs.businessDate}/${orderId}`;
+    return orderRefOf(this.#store.branch, this.#docs.businessDate, orderId);
   }
 
   attach(

@@ -2,7 +2,10 @@ import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CustomerBook } from '../customers/customer-book.ts';
 import { normaliseEmail, normalisePhone } from '../customers/normalise.ts';
+import { carryCustomerLinks, orderRefOf } from '../customers/order-links.ts';
+import { ServiceDay } from '../day/service-day.ts';
 import { ModelError } from '../errors.ts';
+import { demoMenu } from '../menu/demo-menu.ts';
 import type { EngineFactory } from './factories.ts';
 
 /** Replicas of one customer book, devices `till-1`, `till-2`, ... */
@@ -185,6 +188,58 @@ export function customerExamples(test: Test, factory: EngineFactory): void {
         ['redeem', -10],
       ],
     );
+  });
+
+  test('customers: an order carried into the next business day keeps its customer on every till', () => {
+    const {
+      books: [a, b],
+      syncAll,
+    } = books(factory, 2);
+    const day = (replica: number, date: string) =>
+      new ServiceDay(factory.create(replica + 10), {
+        device: `till-${replica + 1}`,
+        menu: demoMenu,
+        date,
+      });
+    const today = day(0, '2026-12-03');
+    const guest = today.openOrder({ table: '4' });
+    const walkIn = today.openOrder({ table: '5' });
+    const gone = today.openOrder({ table: '6' });
+    const ana = a!.createCustomer({ name: 'Ana' });
+    const ben = a!.createCustomer({ name: 'Ben' });
+    a!.attachOrder({
+      customerId: ana,
+      orderRef: orderRefOf('b1', '2026-12-03', guest),
+    });
+    a!.attachOrder({
+      customerId: ben,
+      orderRef: orderRefOf('b1', '2026-12-03', gone),
+    });
+    a!.erase(ben);
+    syncAll();
+
+    const carried = today.carryOver(day(0, '2026-12-04'));
+    assert.equal(carried.sort(), [guest, walkIn, gone].sort());
+    const link = {
+      branch: 'b1',
+      from: '2026-12-03',
+      to: '2026-12-04',
+      orderIds: carried,
+    };
+    // Both tills roll over at once, apart: the links are a set union.
+    assert.is(carryCustomerLinks(a!, link), 1);
+    assert.is(carryCustomerLinks(b!, link), 1);
+    syncAll();
+    for (const book of [a!, b!]) {
+      const tomorrow = (id: string) => orderRefOf('b1', '2026-12-04', id);
+      assert.is(book.customerOfOrder(tomorrow(guest)), ana);
+      assert.is(book.customerOfOrder(tomorrow(walkIn)), undefined);
+      assert.is(book.customerOfOrder(tomorrow(gone)), undefined, 'erased');
+      assert.equal(book.customer(ana)!.orders, [
+        orderRefOf('b1', '2026-12-03', guest),
+        orderRefOf('b1', '2026-12-04', guest),
+      ]);
+    }
   });
 
   test('customers: erasure removes personal fields on every replica for good', () => {
