@@ -72,6 +72,7 @@ export class Till {
       store,
       device,
       deps.businessDate ?? localBusinessDate(this.#clock()),
+      { country: options.country },
     );
     if (deps.menu) this.docs.menu.write(deps.menu);
     const journalled = () => this.sync.journalChanged();

@@ -91,4 +91,14 @@ test('refuses a bad port, peer and relay URL', () => {
   );
 });
 
+test('takes the country for phone numbers, or leaves it to the menu', () => {
+  const flags = [...base, '--http-port', '1'];
+  assert.is(parseTillOptions(flags, env).country, undefined);
+  assert.is(parseTillOptions([...flags, '--country', 'sa'], env).country, 'SA');
+  throwsUsage(
+    () => parseTillOptions([...flags, '--country', 'FR'], env),
+    /--country must be one of SA, PK, GB/,
+  );
+});
+
 test.run();

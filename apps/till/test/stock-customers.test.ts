@@ -443,4 +443,23 @@ test('customers: create, find, attach, earn on settlement, merge duplicates; poi
   assert.not.ok(storedText(till).includes('Reed'), 'the name is on disk');
 });
 
+test('customers: a phone written the national way matches it with the country code (the country from the menu currency, GBP: GB)', async () => {
+  const { till } = await start('till-p');
+  const one = await api(till, 'POST', '/api/customers', {
+    name: 'Pat',
+    phone: '07700 900777',
+  });
+  assert.is(one.body.customer.phone, '+447700900777');
+  const two = await api(till, 'POST', '/api/customers', {
+    name: 'Pat B',
+    phone: '+44 7700 900777',
+  });
+  assert.equal(
+    two.body.duplicates[0].ids.sort(),
+    [one.body.id, two.body.id].sort(),
+  );
+  const found = await api(till, 'GET', '/api/customers?q=07700900777');
+  assert.is(found.body.customers.length, 2);
+});
+
 test.run();

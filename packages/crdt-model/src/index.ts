@@ -33,11 +33,21 @@ export {
   type CustomerInput,
   type DuplicateGroup,
 } from './customers/customer-book.ts';
-export { normaliseEmail, normalisePhone } from './customers/normalise.ts';
+export {
+  normaliseEmail,
+  normalisePhone,
+  phoneKey,
+} from './customers/normalise.ts';
 export {
   carryCustomerLinks,
   orderRefOf,
 } from './customers/order-links.ts';
+export {
+  countryOfCurrency,
+  PHONE_PLANS,
+  type PhonePlan,
+  phonePlan,
+} from './customers/phone-countries.ts';
 export type {
   CustomerRecord,
   LoyaltyKind,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@brigade/cli';
+import { PHONE_PLANS } from '@brigade/crdt-model';
 
 /** Where the menu of a first start comes from. */
 export type MenuSource =
@@ -40,6 +41,12 @@ export interface TillOptions {
   relay: RelayOptions | null;
   branchKey: string;
   menu: MenuSource;
+  /**
+   * Country for phone numbers written without a country code (`--country`,
+   * an ISO code of crdt-model's `PHONE_PLANS`); undefined: the menu's
+   * currency decides (SAR: SA, PKR: PK, GBP: GB).
+   */
+  country?: string;
 }
 
 /** Defaults of the optional flags. */
@@ -57,12 +64,14 @@ export const TILL_USAGE = `usage: brigade till --data DIR --branch B --device D 
                     [--http-host H] [--lan-port P] [--discovery-port P]
                     [--broadcast ADDR] [--peer host:port ...]
                     [--relay ws://host:port --relay-http http://host:port]
-                    [--menu FILE|demo]
+                    [--menu FILE|demo] [--country SA|PK|GB]
                     [--branch-key-file F] [--relay-token-file F]
 
 The branch key comes from BRIGADE_BRANCH_KEY or --branch-key-file (make one
 with \`brigade keygen\`); the relay token from BRIGADE_RELAY_TOKEN or
---relay-token-file.
+--relay-token-file. --country is the organisation's country for phone
+numbers written without a country code; by default the menu's currency
+decides (SAR: SA, PKR: PK, GBP: GB).
 `;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -89,6 +98,7 @@ export function parseTillOptions(
       relay: { type: 'string' },
       'relay-http': { type: 'string' },
       menu: { type: 'string' },
+      country: { type: 'string' },
       'branch-key-file': { type: 'string' },
       'relay-token-file': { type: 'string' },
     },
@@ -111,6 +121,9 @@ export function parseTillOptions(
       : noRelay(values['relay-http']),
     branchKey: branchKey(values['branch-key-file'], env),
     menu: menuSource(values.menu),
+    ...(values.country === undefined
+      ? {}
+      : { country: country(values.country) }),
   };
 }
 
@@ -232,6 +245,16 @@ function secret(
     throw new UsageError(`no ${what}: set ${envName} or pass ${flag}`);
   }
   return value;
+}
+
+function country(value: string): string {
+  const code = value.toUpperCase();
+  if (!(code in PHONE_PLANS)) {
+    throw new UsageError(
+      `--country must be one of ${Object.keys(PHONE_PLANS).join(', ')} (got '${value}')`,
+    );
+  }
+  return code;
 }
 
 function menuSource(value: string | undefined): MenuSource {

@@ -12,6 +12,7 @@
 import {
   CustomerBook,
   carryCustomerLinks,
+  countryOfCurrency,
   customersDocName,
   dayDocName,
   Inventory,
@@ -55,7 +56,17 @@ export class TillDocuments {
   #days: OpenDay[] = [];
   #unbind = new Map<string, () => void>();
 
-  constructor(store: Store, device: string, businessDate: string) {
+  /**
+   * `options.country`: the organisation's country for phone numbers
+   * written without a country code (an ISO code); default: the one the
+   * menu's currency names (`countryOfCurrency`), if any.
+   */
+  constructor(
+    store: Store,
+    device: string,
+    businessDate: string,
+    options: { country?: string | undefined } = {},
+  ) {
     this.#store = store;
     this.#device = device;
     this.menuName = menuDocName(store.branch);
@@ -68,6 +79,7 @@ export class TillDocuments {
     this.#load(this.customersName, this.customersDoc);
     this.customers = new CustomerBook(yjsEngine(this.customersDoc), {
       device,
+      country: () => options.country ?? this.#menuCountry(),
     });
     // A till that was off at midnight carries the last day's open orders
     // when it starts on a later date (carrying twice copies nothing new).
@@ -172,6 +184,11 @@ export class TillDocuments {
     this.customers.close();
     for (const unbind of this.#unbind.values()) unbind();
     this.#unbind.clear();
+  }
+
+  #menuCountry(): string | undefined {
+    if (this.menu.isEmpty) return undefined;
+    return countryOfCurrency(this.menu.read().currency.code);
   }
 
   #openDay(date: string): OpenDay {

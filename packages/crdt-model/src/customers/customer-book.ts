@@ -11,6 +11,11 @@ import {
   text,
 } from './input.ts';
 import {
+  type DuplicateGroup,
+  duplicateGroups,
+  searchCustomers,
+} from './lookup.ts';
+import {
   CUS,
   CUSTOMER,
   type CustomerRecord,
@@ -24,11 +29,20 @@ import {
 } from './records.ts';
 
 export type { CustomerInput } from './input.ts';
+export type { DuplicateGroup } from './lookup.ts';
 
 export interface CustomerBookOptions {
   /** This device: the writer of every change and its counter key. */
   device: string;
-  /** Country calling code for national phone numbers, e.g. `44`. */
+  /**
+   * The organisation's country for phone numbers written without a
+   * country code: an ISO code of `PHONE_PLANS` (`SA`, `PK`, `GB`) or
+   * calling-code digits (`44`); a function is asked at each use (a till
+   * reads it from its menu, which may arrive later). Default none: a
+   * national number is then kept as its digits.
+   */
+  country?: string | (() => string | undefined);
+  /** @deprecated The same as {@link CustomerBookOptions.country}. */
   countryCode?: string;
   now?: () => number;
   newId?: () => string;
@@ -47,13 +61,6 @@ export interface Customer extends PersonalFields {
   erased: boolean;
 }
 
-/** Two or more customers that share a normalised phone or e-mail. */
-export interface DuplicateGroup {
-  field: 'phone' | 'email';
-  value: string;
-  ids: string[];
-}
-
 /**
  * An organisation's customers (`<org>/customers`) on any {@link Engine}.
  * Points are per-writer counters moved only together with a loyalty
@@ -63,7 +70,7 @@ export interface DuplicateGroup {
  * still count, and nothing is created or lost.
  *
  * @example
- * const book = new CustomerBook(yjsEngine(doc), { device: 'till-1', countryCode: '44' });
+ * const book = new CustomerBook(yjsEngine(doc), { device: 'till-1', country: 'GB' });
  * const id = book.createCustomer({ name: 'Ana', phone: '07700 900123' });
  * book.earn({ customerId: id, points: 16, ref: 'till-1/42' });
  * book.customer(id)?.points; // 16
@@ -71,7 +78,7 @@ export interface DuplicateGroup {
 export class CustomerBook {
   readonly engine: Engine;
   readonly device: DeviceId;
-  #countryCode: string | undefined;
+  #country: () => string | undefined;
   #now: () => number;
   #newId: () => string;
   #listeners = new Listeners<{ local: boolean }>();
@@ -80,7 +87,8 @@ export class CustomerBook {
   constructor(engine: Engine, options: CustomerBookOptions) {
     this.engine = engine;
     this.device = deviceId(options.device);
-    this.#countryCode = options.countryCode;
+    const country = options.country ?? options.countryCode;
+    this.#country = typeof country === 'function' ? country : () => country;
     this.#now = options.now ?? Date.now;
     this.#newId = options.newId ?? randomId;
     for (const table of Object.values(CUS)) engine.ids(table);
@@ -98,7 +106,7 @@ export class CustomerBook {
 
   /** Creates a customer (a name is required) and returns its id. */
   createCustomer(input: CustomerInput): string {
-    const fields = personalFields(input, true, this.#countryCode);
+    const fields = personalFields(input, true, this.#country());
     const id = `cu-${this.#newId()}`;
     this.#write((tx) =>
       tx.create(CUS.customers, id, {
@@ -112,7 +120,7 @@ export class CustomerBook {
 
   /** Changes the given personal fields of a customer. */
   updateCustomer(id: string, input: CustomerInput): void {
-    const fields = personalFields(input, false, this.#countryCode);
+    const fields = personalFields(input, false, this.#country());
     const record = this.#live(id);
     this.#write((tx) => {
       for (const [field, value] of Object.entries(fields)) {
@@ -224,24 +232,10 @@ export class CustomerBook {
 
   /** Live customers sharing a normalised phone or e-mail, by value. */
   duplicates(): DuplicateGroup[] {
-    const groups = new Map<string, DuplicateGroup>();
-    for (const record of this.#records()) {
-      if (record.erased || this.rootOf(record.id) !== record.id) continue;
-      for (const field of ['phone', 'email'] as const) {
-        const value = record[field];
-        if (!value) continue;
-        const key = `${field}:${value}`;
-        const group = groups.get(key) ?? { field, value, ids: [] };
-        group.ids.push(record.id);
-        groups.set(key, group);
-      }
-    }
-    return [...groups.values()]
-      .filter((g) => g.ids.length > 1)
-      .map((g) => ({ ...g, ids: g.ids.sort() }))
-      .sort((a, b) =>
-        `${a.field}${a.value}` < `${b.field}${b.value}` ? -1 : 1,
-      );
+    const roots = this.#records().filter(
+      (r) => !r.erased && this.rootOf(r.id) === r.id,
+    );
+    return duplicateGroups(roots, this.#country());
   }
 
   /**
@@ -375,18 +369,11 @@ export class CustomerBook {
 
   /**
    * Live customers whose name contains `q` (any case), or whose phone
-   * digits or e-mail contain it; all of them for an empty `q`.
+   * digits or e-mail contain it; all of them for an empty `q`. A phone
+   * searched the national way finds it stored with its country code.
    */
   search(q: string): Customer[] {
-    const needle = q.trim().toLowerCase();
-    const digits = needle.replace(/\D/g, '');
-    return this.customers().filter((c) => {
-      if (c.erased) return false;
-      if (!needle) return true;
-      if (c.name.toLowerCase().includes(needle)) return true;
-      if (c.email?.includes(needle)) return true;
-      return digits.length >= 3 && (c.phone ?? '').includes(digits);
-    });
+    return searchCustomers(this.customers(), q, this.#country());
   }
 
   /** Calls `listener` after every change of the book, local or received. */

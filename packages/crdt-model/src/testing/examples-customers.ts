@@ -86,6 +86,53 @@ export function customerExamples(test: Test, factory: EngineFactory): void {
     assert.equal(book!.engine.encodeState(), before);
   });
 
+  test('customers: a phone without its country code matches the same phone with it (SA, PK, GB)', () => {
+    const cases: [string, string, string][] = [
+      ['SA', '050 123 4567', '+966501234567'],
+      ['SA', '501234567', '+966501234567'],
+      ['SA', '966501234567', '+966501234567'],
+      ['SA', '00966 50 123 4567', '+966501234567'],
+      ['PK', '0300 1234567', '+923001234567'],
+      ['PK', '3001234567', '+923001234567'],
+      ['GB', '07700 900123', '+447700900123'],
+      ['GB', '+44 (0)7700 900123', '+447700900123'],
+      ['GB', '7700900123', '+447700900123'],
+      ['44', '07700 900123', '+447700900123'],
+    ];
+    for (const [country, raw, e164] of cases) {
+      assert.is(normalisePhone(raw, country), e164, `${country} ${raw}`);
+    }
+    assert.is(normalisePhone('+966501234567', 'GB'), '+966501234567');
+    assert.is(normalisePhone('0501234567'), '0501234567', 'no country');
+
+    // A book that learnt its country later still matches the old record.
+    let country: string | undefined;
+    const [a] = books(factory, 1).books;
+    const book = new CustomerBook(a!.engine, {
+      device: 'till-1',
+      country: () => country,
+    });
+    const old = book.createCustomer({ name: 'Sara', phone: '050 123 4567' });
+    assert.is(book.customer(old)!.phone, '0501234567');
+    country = 'SA';
+    const other = book.createCustomer({
+      name: 'Sara A',
+      phone: '+966 50 123 4567',
+    });
+    assert.equal(book.duplicates(), [
+      { field: 'phone', value: '+966501234567', ids: [old, other].sort() },
+    ]);
+    assert.equal(
+      book
+        .search('0501234567')
+        .map((c) => c.id)
+        .sort(),
+      [old, other].sort(),
+    );
+    assert.equal(book.search('+966501234567').length, 2);
+    assert.equal(book.search('050123').length, 2, 'a partial national number');
+  });
+
   test('customers: the same phone created on two tills offline is a duplicate pair, and a merge keeps orders and points', () => {
     const {
       books: [a, b],
