@@ -3,6 +3,7 @@ import { CustomerBook, yjsEngine } from '@brigade/crdt-model';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
 import {
   docUrl,
   provider,
@@ -174,6 +175,52 @@ test('an admin of the organisation opens the book through any of its branches; a
     );
   } finally {
     for (const p of [till, admin, dashboard]) p.destroy();
+    await relay.stop();
+    removeDir(dir);
+  }
+});
+
+test('the customer report counts balances overdrawn by tills of two branches redeeming the same points apart', async () => {
+  const dir = tempDir();
+  const relay = await testRelay(dir);
+  const base = relay.url.replace(/^ws/, 'http');
+  const north = new Y.Doc();
+  const south = new Y.Doc();
+  const one = new CustomerBook(yjsEngine(north), { device: 'till-1' });
+  const id = one.createCustomer({ name: 'Noor' });
+  one.earn({ customerId: id, points: 100, ref: 'b1/inv/1' });
+  Y.applyUpdate(south, Y.encodeStateAsUpdate(north));
+  const two = new CustomerBook(yjsEngine(south), { device: 'till-2' });
+  one.redeem({ customerId: id, points: 80, reason: 'meal', ref: 'b1/r/1' });
+  two.redeem({ customerId: id, points: 80, reason: 'meal', ref: 'b2/r/1' });
+  const links = [
+    provider(relay, 'b1/customers', token(), north),
+    provider(
+      relay,
+      'b2/customers',
+      token({ branches: ['b2'], device: 'till-2' }),
+      south,
+    ),
+  ];
+  try {
+    await until(
+      () =>
+        one.customer(id)?.points === -60 && two.customer(id)?.points === -60,
+      5000,
+      'both tills to see both redemptions',
+    );
+    const dashboard = token({ role: 'dashboard', device: 'owner' });
+    const summary = await call(base, '/v1/reports/customers', dashboard);
+    assert.equal(
+      [
+        summary.body.overdrawn,
+        summary.body.overdrawnPoints,
+        summary.body.pointsLiability,
+      ],
+      [1, 60, 0],
+    );
+  } finally {
+    for (const p of links) p.destroy();
     await relay.stop();
     removeDir(dir);
   }

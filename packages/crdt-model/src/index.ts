@@ -32,6 +32,7 @@ export {
   type CustomerBookOptions,
   type CustomerInput,
   type DuplicateGroup,
+  type OverdrawnCustomer,
 } from './customers/customer-book.ts';
 export {
   normaliseEmail,

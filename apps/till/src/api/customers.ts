@@ -57,6 +57,10 @@ export function registerCustomerRoutes(
         duplicates: book.duplicates(),
       },
     }))
+    .on('GET', '/api/customers/overdrawn', () => ({
+      status: 200,
+      body: { overdrawn: book.overdrawn() },
+    }))
     .on('POST', '/api/customers', ({ body }) => {
       const input = customerInput(objectBody(body));
       const id = translated(() => book.createCustomer(input));

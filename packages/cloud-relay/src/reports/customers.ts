@@ -56,7 +56,7 @@ export class CustomerReports {
   summary(org: string): CustomerSummary {
     return this.#read(org, (book) => {
       const customers = book.customers();
-      const overdrawn = customers.filter((c) => c.points < 0);
+      const overdrawn = book.overdrawn();
       return {
         org,
         customers: customers.length,
@@ -66,7 +66,7 @@ export class CustomerReports {
           .filter((c) => c.points > 0)
           .reduce((a, c) => a + c.points, 0),
         overdrawn: overdrawn.length,
-        overdrawnPoints: overdrawn.reduce((a, c) => a - c.points, 0),
+        overdrawnPoints: overdrawn.reduce((a, c) => a - c.balance, 0),
       };
     });
   }

@@ -15,6 +15,7 @@ import {
   duplicateGroups,
   searchCustomers,
 } from './lookup.ts';
+import { type OverdrawnCustomer, overdrawnCustomers } from './overdrawn.ts';
 import {
   CUS,
   CUSTOMER,
@@ -30,6 +31,7 @@ import {
 
 export type { CustomerInput } from './input.ts';
 export type { DuplicateGroup } from './lookup.ts';
+export type { OverdrawnCustomer } from './overdrawn.ts';
 
 export interface CustomerBookOptions {
   /** This device: the writer of every change and its counter key. */
@@ -226,6 +228,16 @@ export class CustomerBook {
       .ids(CUS.loyalty)
       .map((id) => decodeLoyalty(this.engine.record(CUS.loyalty, id)!))
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Customers whose balance is below zero after tills apart redeemed the
+   * same points, with the redemptions involved; see `overdrawn.ts`.
+   */
+  overdrawn(): OverdrawnCustomer[] {
+    return overdrawnCustomers(this.customers(), this.loyaltyMoves(), (id) =>
+      this.rootOf(id),
+    );
   }
 
   // Duplicates and merges -------------------------------------------------

@@ -289,6 +289,60 @@ export function customerExamples(test: Test, factory: EngineFactory): void {
     }
   });
 
+  test('customers: two tills apart redeeming the same points are flagged overdrawn on both once they meet', () => {
+    const {
+      books: [a, b],
+      syncAll,
+    } = books(factory, 2);
+    const id = a!.createCustomer({ name: 'Noor' });
+    a!.earn({ customerId: id, points: 100, ref: 'till-1/1' });
+    syncAll();
+    assert.equal(a!.overdrawn(), []);
+    const first = a!.redeem({
+      customerId: id,
+      points: 80,
+      reason: 'meal',
+      ref: 'till-1/2',
+    })!;
+    const second = b!.redeem({
+      customerId: id,
+      points: 80,
+      reason: 'meal',
+      ref: 'till-2/1',
+    })!;
+    syncAll();
+    for (const book of [a!, b!]) {
+      assert.is(book.customer(id)!.points, -60, 'the overshoot shows');
+      assert.equal(book.overdrawn(), [
+        {
+          customerId: id,
+          balance: -60,
+          redemptions: [first, second],
+          uncovered: [second.id],
+        },
+      ]);
+      assert.throws(
+        () =>
+          book.redeem({
+            customerId: id,
+            points: 1,
+            reason: 'x',
+            ref: `${book.device}/9`,
+          }),
+        refusedWith('insufficient-points'),
+      );
+    }
+    // A manager settles it with an adjustment; the flag goes on both.
+    a!.adjust({
+      customerId: id,
+      points: 60,
+      reason: 'double redemption written off',
+      ref: 'mgr/1',
+    });
+    syncAll();
+    assert.equal(b!.overdrawn(), []);
+  });
+
   test('customers: erasure removes personal fields on every replica for good', () => {
     const {
       books: [a, b],
