@@ -12,7 +12,7 @@ import { type Logger, silentLogger } from '@brigade/log';
 import { Store } from '@brigade/store';
 import { registerCustomerRoutes } from './api/customers.ts';
 import { registerRoutes } from './api/routes.ts';
-import { registerStockRoutes } from './api/stock.ts';
+import { registerStockRoutes, watchStock } from './api/stock.ts';
 import type { TillOptions } from './cli/options.ts';
 import { localBusinessDate } from './core/business-date.ts';
 import { TillDocuments } from './core/documents.ts';
@@ -60,6 +60,7 @@ export class Till {
   #clock: () => Date;
   #statusSoon: NodeJS.Timeout | undefined;
   #unsubscribe: () => void = () => {};
+  #unwatchStock: () => void = () => {};
   #stopping: Promise<void> | null = null;
 
   private constructor(options: TillOptions, deps: TillDeps, store: Store) {
@@ -259,6 +260,7 @@ export class Till {
     clearInterval(this.#dayTimer);
     clearTimeout(this.#statusSoon);
     this.#unsubscribe();
+    this.#unwatchStock();
     const steps: [string, () => Promise<void> | void][] = [
       ['http', () => this.#http.stop()],
       ['local sync', () => this.#localSync.stop()],
@@ -289,6 +291,11 @@ export class Till {
   #watchStatus(): void {
     this.sync.on('change', () => this.#publishSoon());
     this.#unsubscribe = this.docs.day.onChange(() => this.#publishSoon());
+    this.#unwatchStock = watchStock(
+      this.docs,
+      (view) => this.#events.publish(view, 'stock'),
+      (error) => this.#log.warn({ err: String(error) }, 'stock not published'),
+    );
     this.#statusTimer = setInterval(() => this.#publish(), STATUS_REFRESH_MS);
     this.#dayTimer = setInterval(() => {
       try {

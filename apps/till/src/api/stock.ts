@@ -35,19 +35,65 @@ function itemsOf(docs: TillDocuments) {
   });
 }
 
+/**
+ * Stock levels, menu items with their availability, the stock ids at or
+ * below their threshold and the items that cannot be sold (86'd by hand
+ * or sold out): the body of `GET /api/stock` and of the `stock` event.
+ */
+export function stockView(docs: TillDocuments) {
+  const stock = docs.inventory.levels();
+  const items = itemsOf(docs);
+  return {
+    stock,
+    items,
+    low: stock.filter((l) => l.low).map((l) => l.id),
+    unavailable: items.filter((i) => !i.available).map((i) => i.itemId),
+  };
+}
+
+/** Coalescing delay of the `stock` event: a burst of sales sends one. */
+export const STOCK_EVENT_DELAY_MS = 50;
+
+/**
+ * Calls `publish` with {@link stockView} now and after every change of
+ * the stock or the menu, local or synced in (a burst coalesced), so
+ * screens show a level or an 86 at once. Returns the unsubscribe.
+ */
+export function watchStock(
+  docs: TillDocuments,
+  publish: (view: ReturnType<typeof stockView>) => void,
+  onError: (error: unknown) => void,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  // A menu that concurrent edits left inconsistent refuses to be read:
+  // the event waits for the next change instead of stopping the till.
+  const send = () => {
+    try {
+      publish(stockView(docs));
+    } catch (error) {
+      onError(error);
+    }
+  };
+  const soon = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      send();
+    }, STOCK_EVENT_DELAY_MS);
+  };
+  const offStock = docs.inventory.onChange(soon);
+  const offMenu = docs.menu.onChange(soon);
+  send();
+  return () => {
+    offStock();
+    offMenu();
+    clearTimeout(timer);
+  };
+}
+
 export function registerStockRoutes(router: Router, docs: TillDocuments): void {
   const ok = (body: unknown) => ({ status: 200, body });
   router
-    .on('GET', '/api/stock', () =>
-      ok({
-        stock: docs.inventory.levels(),
-        items: itemsOf(docs),
-        low: docs.inventory
-          .levels()
-          .filter((l) => l.low)
-          .map((l) => l.id),
-      }),
-    )
+    .on('GET', '/api/stock', () => ok(stockView(docs)))
     .on('POST', '/api/stock', ({ body }) => {
       const b = objectBody(body);
       const id = text(b, 'id', 100);

@@ -1,7 +1,8 @@
 /**
  * Server-Sent Events for `GET /api/events`: every open stream gets the
- * current value at once and then each change, plus a comment line every
- * few seconds so proxies and idle timers keep the connection open.
+ * current value of each event (`status`, `stock`) at once and then each
+ * change, plus a comment line every few seconds so proxies and idle
+ * timers keep the connection open.
  */
 import type { ServerResponse } from 'node:http';
 
@@ -12,7 +13,8 @@ export class EventStream {
   #clients = new Set<ServerResponse>();
   #timer: NodeJS.Timeout;
   #event: string;
-  #last: string | null = null;
+  /** The last frame sent, per event name. */
+  #last = new Map<string, string>();
 
   constructor(event: string, keepAliveMs = SSE_KEEPALIVE_MS) {
     this.#event = event;
@@ -27,7 +29,7 @@ export class EventStream {
     return this.#clients.size;
   }
 
-  /** Starts a stream on `res` and sends the last value published. */
+  /** Starts a stream on `res` and sends the last value of each event. */
   open(res: ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -35,16 +37,19 @@ export class EventStream {
       connection: 'keep-alive',
     });
     res.write(': connected\n\n');
-    if (this.#last !== null) res.write(this.#last);
+    for (const frame of this.#last.values()) res.write(frame);
     this.#clients.add(res);
     res.on('close', () => this.#clients.delete(res));
   }
 
-  /** Sends `value` to every stream unless it equals the last value sent. */
-  publish(value: unknown): void {
-    const frame = `event: ${this.#event}\ndata: ${JSON.stringify(value)}\n\n`;
-    if (frame === this.#last) return;
-    this.#last = frame;
+  /**
+   * Sends `value` as `event` (default: the stream's own event name) to
+   * every stream unless it equals the last value sent for that event.
+   */
+  publish(value: unknown, event = this.#event): void {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(value)}\n\n`;
+    if (frame === this.#last.get(event)) return;
+    this.#last.set(event, frame);
     this.#write(frame);
   }
 
