@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { generateBranchKey } from '@brigade/till';
 
 /** Longest wait for a process's start-up line. */
-const STARTUP_MS = 60_000;
+export const STARTUP_MS = 60_000;
 
 export const bin = fileURLToPath(
   new URL('../../bin/brigade.js', import.meta.url),
@@ -73,8 +73,18 @@ export class BrigadeProcess {
   }[] = [];
   #exited: Promise<number | null>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [bin, ...args], {
+  /**
+   * `options.netns` runs the process inside that network namespace
+   * (`ip netns exec`, which execs the command, so signals reach it).
+   */
+  constructor(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+    options: { netns?: string | undefined } = {},
+  ) {
+    const command = [process.execPath, bin, ...args];
+    if (options.netns) command.unshift('ip', 'netns', 'exec', options.netns);
+    this.child = spawn(command[0]!, command.slice(1), {
       env: { ...process.env, BRIGADE_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -240,6 +250,10 @@ export interface TillSpec {
   peers?: string[];
   /** Defaults to the loopback broadcast address. */
   broadcast?: string;
+  /** `--http-host`; defaults to the till's own default (loopback). */
+  httpHost?: string;
+  /** Network namespace to run the till in (root only). */
+  netns?: string;
 }
 
 export interface TillHandle {
@@ -278,13 +292,14 @@ export async function startTill(
     spec.broadcast ?? '127.255.255.255',
   ];
   if (spec.menu) args.push('--menu', spec.menu);
+  if (spec.httpHost) args.push('--http-host', spec.httpHost);
   for (const peer of spec.peers ?? []) args.push('--peer', peer);
   const env: NodeJS.ProcessEnv = { BRIGADE_BRANCH_KEY: spec.branchKey };
   if (spec.relay) {
     args.push('--relay', spec.relay.wsUrl, '--relay-http', spec.relay.httpUrl);
     env.BRIGADE_RELAY_TOKEN = spec.relay.token;
   }
-  const proc = new BrigadeProcess(args, env);
+  const proc = new BrigadeProcess(args, env, { netns: spec.netns });
   cleanup.add(async () => {
     await proc.stop('SIGKILL');
   });

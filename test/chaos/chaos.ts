@@ -1,0 +1,250 @@
+/**
+ * One chaos run: a relay and three tills as real processes, a seeded
+ * service driven through the tills' APIs while faults are injected at
+ * random, then everything healed, a wait for quiet, and the invariants.
+ *
+ * @example
+ * const report = await runChaos({ seed: 42, durationS: 35, log: console.log });
+ * if (!report.ok) process.exitCode = 1;
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cleanup } from '../e2e/harness.ts';
+import { Cluster } from './cluster.ts';
+import {
+  type FaultKind,
+  FaultRunner,
+  faultKinds,
+  planFaults,
+} from './faults.ts';
+import { type Check, checkAll, gather } from './invariants.ts';
+import { Ledger } from './ledger.ts';
+import { type Lan, LoopbackLan, NetnsLan, netnsAvailable } from './network.ts';
+import { waitForQuiet } from './quiescence.ts';
+import { Rng } from './rng.ts';
+import { Workload } from './workload.ts';
+
+export interface ChaosOptions {
+  seed: number;
+  /** Length of the phase with workload and faults, seconds. */
+  durationS: number;
+  log: (line: string) => void;
+  /** Mean time between faults, ms; default one every 5 s. */
+  meanFaultGapMs?: number;
+  /** `loopback` even as root (no namespaces). Default: netns when root. */
+  network?: 'auto' | 'loopback';
+  /** Keep the run's folder (data, logs) when an invariant fails. */
+  keepOnFailure?: boolean;
+  /** Longest wait for quiet after healing, ms. */
+  quietTimeoutMs?: number;
+}
+
+export const CHAOS_DEFAULTS = {
+  /** Seconds of chaos by default, and with `--short` (CI). */
+  durationS: 300,
+  shortDurationS: 55,
+  tills: 3,
+  workers: 3,
+  meanFaultGapMs: 5_000,
+  quietTimeoutMs: 90_000,
+  /** Faults start this long into the phase and stop this long before its end. */
+  faultMarginMs: 2_000,
+} as const;
+
+export interface ChaosReport {
+  seed: number;
+  mode: Lan['mode'];
+  packetLoss: boolean;
+  totalMs: number;
+  chaosMs: number;
+  quietMs: number;
+  faultsPlanned: number;
+  injected: Partial<Record<FaultKind, number>>;
+  ledger: Ledger;
+  journalEntries: number;
+  conflicts: number;
+  checks: Check[];
+  ok: boolean;
+  /** The run's folder, when it was kept. */
+  dir: string | null;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const started = Date.now();
+  const { log, seed } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-chaos-'));
+  const cleanup = new Cleanup();
+  const lan: Lan =
+    options.network !== 'loopback' && netnsAvailable()
+      ? new NetnsLan(CHAOS_DEFAULTS.tills)
+      : await LoopbackLan.create(CHAOS_DEFAULTS.tills);
+  cleanup.add(() => lan.teardown());
+  const onExit = () => lan.teardown();
+  process.once('exit', onExit);
+
+  const ledger = new Ledger();
+  const cluster = new Cluster(lan, cleanup, dir, CHAOS_DEFAULTS.tills);
+  const faults = new FaultRunner(cluster, lan, log);
+  const report: ChaosReport = {
+    seed,
+    mode: lan.mode,
+    packetLoss: lan.canDropPackets,
+    totalMs: 0,
+    chaosMs: 0,
+    quietMs: 0,
+    faultsPlanned: 0,
+    injected: {},
+    ledger,
+    journalEntries: 0,
+    conflicts: 0,
+    checks: [],
+    ok: false,
+    dir: null,
+  };
+  log(
+    `seed ${seed} (replay: CHAOS_SEED=${seed}), network ${describeLan(lan)}, folder ${dir}`,
+  );
+  try {
+    await start(cluster, log);
+    await chaosPhase(options, cluster, lan, ledger, faults, report);
+    report.checks = await endPhase(options, cluster, lan, ledger, report);
+  } catch (error) {
+    report.checks.push({
+      name: 'harness',
+      ok: false,
+      detail: (error as Error).stack ?? String(error),
+    });
+  } finally {
+    faults.stop();
+    await cluster.stopAll().catch(() => {});
+    await cleanup.run();
+    process.removeListener('exit', onExit);
+  }
+  report.injected = Object.fromEntries(faults.injected);
+  report.ok = report.checks.length > 0 && report.checks.every((c) => c.ok);
+  report.totalMs = Date.now() - started;
+  if (!report.ok && options.keepOnFailure) report.dir = dir;
+  else rmSync(dir, { recursive: true, force: true });
+  return report;
+}
+
+function describeLan(lan: Lan): string {
+  if (lan.mode === 'loopback') {
+    return 'loopback (not root: process kills only, no partitions or packet loss)';
+  }
+  const loss = lan.canDropPackets
+    ? 'iptables packet loss'
+    : 'no packet loss (iptables missing)';
+  return `netns (bridge, partitions by link down, ${loss})`;
+}
+
+async function start(cluster: Cluster, log: (line: string) => void) {
+  const t = Date.now();
+  await cluster.startRelay();
+  await Promise.all(cluster.tills.map((slot) => cluster.startTill(slot.index)));
+  const quiet = await waitForQuiet(cluster, 60_000);
+  if (!quiet.reached) throw new Error(`start-up: ${quiet.reason}`);
+  log(
+    `relay and ${cluster.tills.length} tills up and peered in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
+}
+
+async function chaosPhase(
+  options: ChaosOptions,
+  cluster: Cluster,
+  lan: Lan,
+  ledger: Ledger,
+  faults: FaultRunner,
+  report: ChaosReport,
+): Promise<void> {
+  const chaosMs = options.durationS * 1000;
+  const margin = CHAOS_DEFAULTS.faultMarginMs;
+  const plan = planFaults(
+    Rng.stream(options.seed, 'faults'),
+    faultKinds(lan),
+    cluster.tills.length,
+    margin,
+    chaosMs - margin,
+    options.meanFaultGapMs ?? CHAOS_DEFAULTS.meanFaultGapMs,
+  );
+  report.faultsPlanned = plan.length;
+  options.log(
+    `chaos for ${options.durationS} s: ${plan.length} faults planned`,
+  );
+
+  const t0 = Date.now();
+  const ticker = setInterval(
+    () => options.log(progress(cluster, ledger, t0)),
+    5_000,
+  );
+  const faulting = faults.run(plan, t0);
+  try {
+    const workload = new Workload(cluster, ledger, options.seed);
+    await workload.run(CHAOS_DEFAULTS.workers, () => Date.now() - t0 > chaosMs);
+  } finally {
+    faults.stop();
+    clearInterval(ticker);
+  }
+  await faulting;
+  report.chaosMs = Date.now() - t0;
+}
+
+function progress(cluster: Cluster, ledger: Ledger, t0: number): string {
+  const down = cluster.tills.filter((t) => !t.handle).map((t) => t.device);
+  const ops = [...ledger.ops.values()];
+  const sum = (k: 'ok' | 'rejected' | 'unreachable' | 'lost') =>
+    ops.reduce((n, o) => n + o[k], 0);
+  return [
+    `t=${((Date.now() - t0) / 1000).toFixed(0)}s`,
+    `orders=${ledger.orders.size}`,
+    `settled=${ledger.total('settle')}`,
+    `credits=${ledger.total('credit')}`,
+    `ops ok=${sum('ok')} rejected=${sum('rejected')} unreachable=${sum('unreachable')} lost=${sum('lost')}`,
+    `down=[${down.join(',')}]`,
+    `relay=${cluster.relayUp ? 'up' : 'down'}`,
+  ].join(' ');
+}
+
+async function endPhase(
+  options: ChaosOptions,
+  cluster: Cluster,
+  lan: Lan,
+  ledger: Ledger,
+  report: ChaosReport,
+): Promise<Check[]> {
+  options.log('healing: links up, loss off, every process running');
+  lan.healAll();
+  if (!cluster.relayUp) await cluster.startRelay();
+  await Promise.all(
+    cluster.tills
+      .filter((slot) => !slot.handle)
+      .map((slot) => cluster.startTill(slot.index)),
+  );
+  const quiet = await waitForQuiet(
+    cluster,
+    options.quietTimeoutMs ?? CHAOS_DEFAULTS.quietTimeoutMs,
+  );
+  report.quietMs = quiet.ms;
+  report.conflicts = okConflicts(quiet.statuses);
+  options.log(
+    quiet.reached
+      ? `quiet after ${(quiet.ms / 1000).toFixed(1)} s`
+      : `not quiet after ${(quiet.ms / 1000).toFixed(1)} s: ${quiet.reason}`,
+  );
+
+  // The tills stop cleanly before their folders are read.
+  await Promise.all(
+    cluster.tills.map((t) => cluster.stopTill(t.index, 'SIGTERM')),
+  );
+  const evidence = await gather(cluster);
+  report.journalEntries = evidence.journals.reduce(
+    (n, j) => n + j.own.length,
+    0,
+  );
+  return checkAll(cluster, ledger, quiet, evidence);
+}
+
+function okConflicts(statuses: ({ conflicts?: number } | null)[]): number {
+  return Math.max(0, ...statuses.map((s) => s?.conflicts ?? 0));
+}

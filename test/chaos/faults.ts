@@ -1,0 +1,175 @@
+/**
+ * The fault schedule: which fault, when, on whom and for how long, all
+ * drawn from the run's seed before the run starts, so a seed names one
+ * schedule. Every kind the network allows comes once early in a shuffled
+ * order (so a short run cannot pass without them), then faults follow at
+ * random. A fault waits for the previous one on the same target to be
+ * undone, so a till is never partitioned while it is down.
+ */
+import type { Cluster } from './cluster.ts';
+import type { Lan } from './network.ts';
+import type { Rng } from './rng.ts';
+
+export type FaultKind =
+  | 'kill-till'
+  | 'partition-till'
+  | 'packet-loss'
+  | 'kill-relay'
+  | 'cut-relay';
+
+export interface Fault {
+  atMs: number;
+  kind: FaultKind;
+  /** Till index; null for the relay. */
+  till: number | null;
+  holdMs: number;
+  /** For packet loss: the share dropped, in per cent. */
+  percent: number;
+}
+
+export function faultKinds(lan: Lan): FaultKind[] {
+  const kinds: FaultKind[] = ['kill-till', 'kill-relay'];
+  if (lan.canPartition) kinds.push('partition-till', 'cut-relay');
+  if (lan.canDropPackets) kinds.push('packet-loss');
+  return kinds;
+}
+
+/** How often each kind comes after the first round: till kills most. */
+const WEIGHT: Record<FaultKind, number> = {
+  'kill-till': 3,
+  'partition-till': 2,
+  'packet-loss': 2,
+  'kill-relay': 1,
+  'cut-relay': 1,
+};
+
+/** How long each kind lasts, in ms: [min, max]. */
+const HOLD: Record<FaultKind, [number, number]> = {
+  'kill-till': [300, 3_000],
+  'partition-till': [2_000, 9_000],
+  'packet-loss': [4_000, 10_000],
+  'kill-relay': [1_000, 6_000],
+  'cut-relay': [2_000, 9_000],
+};
+
+/** Faults over `[startMs, endMs)`, about one every `meanGapMs`. */
+export function planFaults(
+  rng: Rng,
+  kinds: FaultKind[],
+  tills: number,
+  startMs: number,
+  endMs: number,
+  meanGapMs: number,
+): Fault[] {
+  const first = rng.shuffle([...kinds]);
+  const faults: Fault[] = [];
+  for (let at = startMs; at < endMs; ) {
+    const kind =
+      first.shift() ?? rng.weighted(kinds.map((k) => [k, WEIGHT[k]] as const));
+    const relay = kind === 'kill-relay' || kind === 'cut-relay';
+    const [min, max] = HOLD[kind];
+    faults.push({
+      atMs: at,
+      kind,
+      till: relay ? null : rng.int(0, tills - 1),
+      holdMs: rng.int(min, max),
+      percent: rng.pick([10, 20, 30, 50]),
+    });
+    at += Math.round(meanGapMs * (0.4 + rng.next() * 1.2));
+  }
+  return faults;
+}
+
+export function describe(fault: Fault, cluster: Cluster): string {
+  const who = fault.till === null ? 'relay' : cluster.tills[fault.till]!.device;
+  const loss = fault.kind === 'packet-loss' ? ` ${fault.percent}%` : '';
+  return `${fault.kind}${loss} ${who} for ${(fault.holdMs / 1000).toFixed(1)} s`;
+}
+
+/** Runs a schedule against the cluster; `abort` cuts every hold short. */
+export class FaultRunner {
+  readonly injected = new Map<FaultKind, number>();
+  #cluster: Cluster;
+  #lan: Lan;
+  #log: (line: string) => void;
+  #chains = new Map<string, Promise<void>>();
+  #abort = new AbortController();
+
+  constructor(cluster: Cluster, lan: Lan, log: (line: string) => void) {
+    this.#cluster = cluster;
+    this.#lan = lan;
+    this.#log = log;
+  }
+
+  /** Injects each fault at its time (from `t0`); resolves when all are undone. */
+  async run(faults: Fault[], t0: number): Promise<void> {
+    for (const fault of faults) {
+      const wait = t0 + fault.atMs - Date.now();
+      if (wait > 0 && !(await this.#sleep(wait))) break;
+      const target = fault.till === null ? 'relay' : `till-${fault.till}`;
+      const before = this.#chains.get(target) ?? Promise.resolve();
+      this.#chains.set(
+        target,
+        before.then(() => this.#inject(fault, t0)),
+      );
+    }
+    await Promise.all(this.#chains.values());
+  }
+
+  /** Ends every hold at once (the run is over). */
+  stop(): void {
+    this.#abort.abort();
+  }
+
+  async #inject(fault: Fault, t0: number): Promise<void> {
+    if (this.#abort.signal.aborted) return;
+    const at = ((Date.now() - t0) / 1000).toFixed(1);
+    this.#log(`t=${at}s fault ${describe(fault, this.#cluster)}`);
+    this.injected.set(fault.kind, (this.injected.get(fault.kind) ?? 0) + 1);
+    const till = fault.till ?? 0;
+    switch (fault.kind) {
+      case 'kill-till':
+        await this.#cluster.stopTill(till, 'SIGKILL');
+        await this.#sleep(fault.holdMs);
+        await this.#cluster.startTill(till);
+        break;
+      case 'partition-till':
+        this.#lan.partition(till);
+        await this.#sleep(fault.holdMs);
+        this.#lan.heal(till);
+        break;
+      case 'packet-loss':
+        this.#lan.dropPackets(till, fault.percent);
+        await this.#sleep(fault.holdMs);
+        this.#lan.stopDropping(till);
+        break;
+      case 'kill-relay':
+        await this.#cluster.killRelay();
+        await this.#sleep(fault.holdMs);
+        await this.#cluster.startRelay();
+        break;
+      case 'cut-relay':
+        this.#lan.cutRelay();
+        await this.#sleep(fault.holdMs);
+        this.#lan.restoreRelay();
+        break;
+    }
+  }
+
+  /** Sleeps; false when the run was stopped meanwhile. */
+  #sleep(ms: number): Promise<boolean> {
+    const signal = this.#abort.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}

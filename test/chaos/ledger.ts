@@ -1,0 +1,96 @@
+/**
+ * What the harness was told: every order and line a till acknowledged,
+ * every +1 (acknowledged or uncertain), every journal entry whose
+ * request got a 2xx. The invariants compare the tills and the relay
+ * against it at the end.
+ */
+import type { Outcome } from './client.ts';
+
+export interface LineRecord {
+  id: string;
+  orderId: string;
+  /** Quantity at add plus every acknowledged change. */
+  qty: number;
+  /** Changes whose answer was lost: each may or may not have happened. */
+  uncertain: number;
+  voided: boolean;
+}
+
+export type OrderState = 'open' | 'settled' | 'uncertain';
+
+export interface OrderRecord {
+  id: string;
+  table: string;
+  /** The till that opened it, which usually settles it. */
+  home: number;
+  lines: string[];
+  state: OrderState;
+}
+
+/** A journal entry that a till acknowledged with a 2xx. */
+export interface JournalAck {
+  device: string;
+  seq: number;
+  hash: string;
+  docNo: string;
+  kind: 'sale' | 'credit-note';
+  /** For a sale: whether a credit note was asked for (answered or not). */
+  credited?: boolean;
+}
+
+export interface OpTally {
+  ok: number;
+  /** A 4xx: the till refused it and changed nothing. */
+  rejected: number;
+  /** The till was down: nothing was sent. */
+  unreachable: number;
+  /** Sent, no answer: uncertain. */
+  lost: number;
+}
+
+export class Ledger {
+  readonly orders = new Map<string, OrderRecord>();
+  readonly lines = new Map<string, LineRecord>();
+  readonly journal: JournalAck[] = [];
+  readonly ops = new Map<string, OpTally>();
+  /** 5xx answers, which a till should never give. */
+  readonly serverErrors: string[] = [];
+
+  /** Counts one request's outcome under `op`; true for a 2xx. */
+  count(op: string, outcome: Outcome<unknown>): boolean {
+    let tally = this.ops.get(op);
+    if (!tally) {
+      tally = { ok: 0, rejected: 0, unreachable: 0, lost: 0 };
+      this.ops.set(op, tally);
+    }
+    if (outcome.kind === 'refused') tally.unreachable++;
+    else if (outcome.kind === 'lost') tally.lost++;
+    else if (outcome.status < 300) tally.ok++;
+    else {
+      tally.rejected++;
+      if (outcome.status >= 500) {
+        this.serverErrors.push(`${op}: ${JSON.stringify(outcome.body)}`);
+      }
+    }
+    return outcome.kind === 'answered' && outcome.status < 300;
+  }
+
+  openOrders(): OrderRecord[] {
+    return [...this.orders.values()].filter((o) => o.state === 'open');
+  }
+
+  /** Lines of open orders that are not voided. */
+  liveLines(): LineRecord[] {
+    return [...this.lines.values()].filter(
+      (l) => !l.voided && this.orders.get(l.orderId)?.state === 'open',
+    );
+  }
+
+  sales(): JournalAck[] {
+    return this.journal.filter((j) => j.kind === 'sale');
+  }
+
+  total(op: string): number {
+    return this.ops.get(op)?.ok ?? 0;
+  }
+}
