@@ -462,4 +462,43 @@ test('customers: a phone written the national way matches it with the country co
   assert.is(found.body.customers.length, 2);
 });
 
+test('stock: an extra whose ingredient ran out is refused with a clear error; the dish without it sells', async () => {
+  const { till } = await start('till-m');
+  await api(till, 'POST', '/api/stock', {
+    id: 'bacon',
+    name: 'Bacon rasher',
+    unit: 'piece',
+    initial: 1,
+  });
+  await api(till, 'POST', '/api/recipes/burger', {
+    base: {},
+    modifiers: { 'add-bacon': { bacon: 1 } },
+  });
+  await api(till, 'POST', '/api/stock/bacon/adjust', {
+    delta: -1,
+    reason: 'waste',
+  });
+  const stock = await api(till, 'GET', '/api/stock');
+  const burger = stock.body.items.find((i: Json) => i.itemId === 'burger');
+  assert.equal(
+    [burger.available, burger.modifiersSoldOut],
+    [true, ['add-bacon']],
+  );
+  const order = (await api(till, 'POST', '/api/orders', { table: '2' })).body
+    .id;
+  const refused = await api(till, 'POST', `/api/orders/${order}/lines`, {
+    itemId: 'burger',
+    modifiers: ['medium', 'add-bacon'],
+  });
+  assert.equal(
+    [refused.status, refused.body.error.code, refused.body.error.field],
+    [400, 'item-unavailable', 'modifiers'],
+  );
+  const plain = await api(till, 'POST', `/api/orders/${order}/lines`, {
+    itemId: 'burger',
+    modifiers: ['medium'],
+  });
+  assert.is(plain.status, 201);
+});
+
 test.run();

@@ -31,6 +31,7 @@ function itemsOf(docs: TillDocuments) {
       available: item.available && a.available,
       manual: a.manual,
       soldOut: a.soldOut,
+      modifiersSoldOut: a.modifiersSoldOut,
     };
   });
 }

@@ -50,6 +50,13 @@ export function snapshotLine(
         `${item.name} has no modifier ${String(optionId)}`,
       );
     }
+    if (item.soldOutModifiers?.includes(option.id)) {
+      throw new ModelError(
+        'item-unavailable',
+        `${item.name} with ${option.name} is not available: an ingredient ran out`,
+        'modifiers',
+      );
+    }
     return { id: option.id, name: option.name, priceDelta: option.priceDelta };
   });
   for (const group of groups) {

@@ -4,6 +4,7 @@ import { ModelError } from '../errors.ts';
 import { hash53 } from '../hash.ts';
 import { type DeviceId, deviceId, isValidId, randomId } from '../ids.ts';
 import type { Menu } from '../menu/menu.ts';
+import { optionsOut, outOf, withOptionsOut } from './availability.ts';
 import * as check from './checks.ts';
 import {
   ADJUST_REASONS,
@@ -49,6 +50,12 @@ export interface ItemAvailability {
   manual: boolean;
   /** Ingredients of the item's base recipe at or below zero. */
   soldOut: string[];
+  /**
+   * Modifier options of the item whose own ingredients are at or below
+   * zero: the dish sells without them (unless a required choice has
+   * nothing left; see {@link Inventory.overlay}).
+   */
+  modifiersSoldOut: string[];
 }
 
 /**
@@ -236,38 +243,42 @@ export class Inventory {
 
   /**
    * Whether an item may be sold: not 86'd by hand, and no ingredient of
-   * its base recipe at or below zero (a modifier's ingredient running out
-   * does not 86 the dish).
+   * its base recipe at or below zero. A modifier option whose ingredient
+   * ran out is listed in `modifiersSoldOut`: that option is refused, the
+   * dish is not.
    */
   availability(itemId: string): ItemAvailability {
     const r = isValidId(itemId)
       ? this.engine.record(INV.availability, itemId)
       : undefined;
     const manual = r ? !decodeAvailability(r).available : false;
-    const soldOut = Object.keys(this.recipe(itemId)?.base ?? {})
-      .filter((id) => (this.stockItem(id)?.level ?? 1) <= 0)
-      .sort();
+    const recipe = this.recipe(itemId);
+    const level = (id: string) => this.stockItem(id)?.level;
+    const soldOut = outOf(recipe?.base ?? {}, level);
     return {
       itemId,
       available: !manual && soldOut.length === 0,
       manual,
       soldOut,
+      modifiersSoldOut: optionsOut(recipe, level),
     };
   }
 
   /**
-   * The menu with every unavailable item marked `available: false`: give
-   * it to a `ServiceDay`, which then refuses new lines for them with
+   * The menu with every unavailable item marked `available: false` and
+   * each item's options whose ingredients ran out in `soldOutModifiers`:
+   * give it to a `ServiceDay`, which then refuses new lines for them with
    * `item-unavailable` and leaves lines already taken alone.
    */
   overlay(menu: Menu): Menu {
     return {
       ...menu,
-      items: menu.items.map((item) =>
-        item.available && !this.availability(item.id).available
-          ? { ...item, available: false }
-          : item,
-      ),
+      items: menu.items.map((item) => {
+        const a = this.availability(item.id);
+        const sold = item.available && !a.available;
+        const shown = sold ? { ...item, available: false } : item;
+        return withOptionsOut(menu, shown, a.modifiersSoldOut);
+      }),
     };
   }
 

@@ -48,6 +48,11 @@ export interface MenuItem {
   modifierGroupIds: string[];
   /** False when the item is sold out (86'd). */
   available: boolean;
+  /**
+   * Modifier options that cannot be chosen now because an ingredient ran
+   * out; set by `Inventory.overlay`, never part of the menu document.
+   */
+  soldOutModifiers?: string[];
 }
 
 /** A branch's menu, as plain JSON (see `parseMenu`). */

@@ -154,6 +154,7 @@ export function inventoryExamples(test: Test, factory: EngineFactory): void {
         available: false,
         manual: false,
         soldOut: ['patty'],
+        modifiersSoldOut: [],
       });
       const other = day.openOrder({ table: 'late' });
       assert.throws(
@@ -182,6 +183,84 @@ export function inventoryExamples(test: Test, factory: EngineFactory): void {
     });
   });
 
+  test('inventory: a modifier whose ingredient ran out is refused on every till, the dish without it still sells', () => {
+    const { tills, syncAll } = stockTills(factory, 2);
+    stockBurgers(tills[0]!.stock, 10);
+    syncAll();
+    tills[0]!.stock.adjust({
+      stockId: 'cheese',
+      delta: -1000,
+      reason: 'waste',
+    });
+    syncAll();
+    for (const { day, stock } of tills) {
+      const burger = stock.availability('burger');
+      assert.equal(
+        [burger.available, burger.modifiersSoldOut],
+        [true, ['add-cheese']],
+      );
+      const item = stock
+        .overlay(demoMenu)
+        .items.find((i) => i.id === 'burger')!;
+      assert.equal(item.soldOutModifiers, ['add-cheese']);
+      const orderId = day.openOrder({ table: 'm' });
+      assert.throws(
+        () =>
+          day.addLine({
+            orderId,
+            itemId: 'burger',
+            modifiers: ['medium', 'add-cheese'],
+          }),
+        (e: unknown) =>
+          e instanceof ModelError &&
+          e.code === 'item-unavailable' &&
+          /Add cheddar/.test(e.message),
+      );
+      day.addLine({ orderId, itemId: 'burger', modifiers: ['medium'] });
+    }
+    // A removal (a negative quantity) never makes an option unavailable.
+    tills[0]!.stock.adjust({ stockId: 'milk', delta: -2000, reason: 'waste' });
+    syncAll();
+    for (const { stock } of tills) {
+      assert.equal(stock.availability('flat-white').modifiersSoldOut, []);
+    }
+  });
+
+  test('inventory: a dish is sold out when a choice it requires has no option left', () => {
+    const { tills } = stockTills(factory, 1);
+    const { day, stock } = tills[0]!;
+    stock.defineStock({
+      id: 'ribeye',
+      name: 'Rib-eye',
+      unit: 'piece',
+      initial: 1,
+    });
+    const each = { ribeye: 1 };
+    stock.setRecipe({
+      itemId: 'steak',
+      base: {},
+      modifiers: {
+        rare: each,
+        'medium-rare': each,
+        medium: each,
+        'well-done': each,
+      },
+    });
+    const steak = () =>
+      stock.overlay(demoMenu).items.find((i) => i.id === 'steak')!;
+    assert.is(steak().available, true);
+    stock.adjust({ stockId: 'ribeye', delta: -1, reason: 'waste' });
+    assert.equal(
+      [steak().available, steak().soldOutModifiers!.length],
+      [false, 4],
+    );
+    const orderId = day.openOrder({ table: 's' });
+    assert.throws(
+      () => day.addLine({ orderId, itemId: 'steak', modifiers: ['rare'] }),
+      (e: unknown) => e instanceof ModelError && e.code === 'item-unavailable',
+    );
+  });
+
   test('inventory: a hand 86 shows on every till and can be lifted', () => {
     const { tills, syncAll } = stockTills(factory, 2);
     tills[0]!.stock.setAvailable({ itemId: 'soup', available: false });
@@ -192,6 +271,7 @@ export function inventoryExamples(test: Test, factory: EngineFactory): void {
       available: false,
       manual: true,
       soldOut: [],
+      modifiersSoldOut: [],
     });
     assert.is(
       stock.overlay(demoMenu).items.find((i) => i.id === 'soup')!.available,
