@@ -3,6 +3,7 @@ import type { Engine, EngineWriter } from '../engine/engine.ts';
 import { ModelError } from '../errors.ts';
 import { hash53 } from '../hash.ts';
 import { type DeviceId, deviceId, isValidId, randomId } from '../ids.ts';
+import { erasedButDirty, scrubWrites, writeErasure } from './erasure.ts';
 import {
   type CustomerInput,
   checkPoints,
@@ -11,10 +12,13 @@ import {
   text,
 } from './input.ts';
 import {
+  type Customer,
   type DuplicateGroup,
   duplicateGroups,
   searchCustomers,
+  viewOf,
 } from './lookup.ts';
+import { resolveMerges, writeMerge } from './merges.ts';
 import { type OverdrawnCustomer, overdrawnCustomers } from './overdrawn.ts';
 import {
   CUS,
@@ -25,12 +29,10 @@ import {
   LOYALTY,
   type LoyaltyKind,
   type LoyaltyMove,
-  PERSONAL_FIELDS,
-  type PersonalFields,
 } from './records.ts';
 
 export type { CustomerInput } from './input.ts';
-export type { DuplicateGroup } from './lookup.ts';
+export type { Customer, DuplicateGroup } from './lookup.ts';
 export type { OverdrawnCustomer } from './overdrawn.ts';
 
 export interface CustomerBookOptions {
@@ -51,20 +53,8 @@ export interface CustomerBookOptions {
 }
 
 /**
- * A customer as the till shows it: a record together with every record
- * merged into it, points summed and order references united.
- */
-export interface Customer extends PersonalFields {
-  id: string;
-  points: number;
-  orders: string[];
-  /** Ids of the records merged into this one. */
-  merged: string[];
-  erased: boolean;
-}
-
-/**
- * An organisation's customers (`<org>/customers`) on any {@link Engine}.
+ * An organisation's customers (one book for every branch, each naming it
+ * `<branch>/customers`) on any {@link Engine}.
  * Points are per-writer counters moved only together with a loyalty
  * record whose id follows from its cause, so replaying a settlement earns
  * once; a merge only points the dropped record at the kept one, so points
@@ -264,24 +254,7 @@ export class CustomerBook {
         'cannot merge a customer into itself',
       );
     }
-    this.#write((tx) => {
-      tx.set(CUS.customers, drop.id, CUSTOMER.mergedInto, keep.id);
-      const fill: [string, unknown, unknown][] = [
-        [CUSTOMER.phone, keep.phone, drop.phone],
-        [CUSTOMER.email, keep.email, drop.email],
-        [CUSTOMER.notes, keep.notes, drop.notes],
-      ];
-      for (const [field, mine, theirs] of fill) {
-        if (!mine && theirs)
-          tx.set(CUS.customers, keep.id, field, theirs as string);
-      }
-      const allergies = [
-        ...new Set([...keep.allergies, ...drop.allergies]),
-      ].sort();
-      if (allergies.length > keep.allergies.length) {
-        tx.set(CUS.customers, keep.id, CUSTOMER.allergies, allergies);
-      }
-    });
+    this.#write((tx) => writeMerge(tx, keep, drop));
   }
 
   /**
@@ -289,46 +262,26 @@ export class CustomerBook {
    * merging a pair both ways at once make a cycle; its smallest id wins.
    */
   rootOf(id: string): string {
-    const seen: string[] = [];
-    let at = id;
-    for (;;) {
-      seen.push(at);
-      const next = this.#record(at)?.mergedInto;
-      if (!next || !this.#record(next)) return at;
-      if (seen.includes(next)) {
-        return seen.slice(seen.indexOf(next)).sort()[0]!;
-      }
-      at = next;
-    }
+    return resolveMerges(
+      id,
+      (at) => this.#record(at)?.mergedInto,
+      (at) => this.#record(at) !== undefined,
+    );
   }
 
   // Erasure ---------------------------------------------------------------
 
   /**
    * Erases a customer on request: every personal field of the record and
-   * of every record merged into it is overwritten, and the erasure mark
-   * can never be undone by a device that has not seen it. Points and order
-   * references stay, without anyone's name on them. Returns the record ids
-   * erased. Yjs drops overwritten values (garbage collection); Automerge
-   * keeps every past value in its history, so a book meant to honour
-   * erasure must run on Yjs.
+   * of every record merged into it, for good (see `erasure.ts`; Yjs only).
+   * Points and order references stay, without anyone's name on them.
+   * Returns the record ids erased.
    */
   erase(id: string): string[] {
     const root = this.#record(this.rootOf(id));
     if (!root) throw new ModelError('unknown-customer', `no customer ${id}`);
     const group = this.#group(root.id);
-    this.#write((tx) => {
-      for (const member of group) {
-        tx.create(CUS.customers, member.id, {
-          [CUSTOMER.createdBy]: member.createdBy,
-          [CUSTOMER.createdAt]: member.createdAt,
-        });
-        for (const field of PERSONAL_FIELDS) {
-          tx.set(CUS.customers, member.id, field, null);
-        }
-        tx.addToSet(CUS.customers, member.id, CUSTOMER.erased, 'yes');
-      }
-    });
+    this.#write((tx) => writeErasure(tx, group));
     return group.map((m) => m.id);
   }
 
@@ -339,20 +292,8 @@ export class CustomerBook {
    * change it receives.
    */
   scrubErased(): number {
-    const dirty = this.engine.ids(CUS.customers).filter((id) => {
-      const raw = this.engine.record(CUS.customers, id)!;
-      const erased = (raw.sets[CUSTOMER.erased] ?? []).length > 0;
-      return (
-        erased && PERSONAL_FIELDS.some((f) => (raw.fields[f] ?? null) !== null)
-      );
-    });
-    if (dirty.length === 0) return 0;
-    this.#write((tx) => {
-      for (const id of dirty) {
-        for (const field of PERSONAL_FIELDS)
-          tx.set(CUS.customers, id, field, null);
-      }
-    });
+    const dirty = erasedButDirty(this.engine);
+    if (dirty.length > 0) this.#write((tx) => scrubWrites(tx, dirty));
     return dirty.length;
   }
 
@@ -473,25 +414,4 @@ export class CustomerBook {
   #write(build: (tx: EngineWriter) => void): void {
     this.engine.transact(this.device, build);
   }
-}
-
-/** A customer as shown: the root record's fields, the group's points and orders. */
-function viewOf(rootId: string, group: readonly CustomerRecord[]): Customer {
-  const root = group.find((m) => m.id === rootId)!;
-  return {
-    id: root.id,
-    name: root.name,
-    phone: root.phone,
-    email: root.email,
-    notes: root.notes,
-    allergies: root.allergies,
-    marketingConsent: root.marketingConsent,
-    points: group.reduce((a, m) => a + m.ownPoints, 0),
-    orders: [...new Set(group.flatMap((m) => m.orders))].sort(),
-    merged: group
-      .filter((m) => m.id !== root.id)
-      .map((m) => m.id)
-      .sort(),
-    erased: root.erased,
-  };
 }

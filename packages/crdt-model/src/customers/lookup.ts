@@ -6,6 +6,19 @@
 import { normalisePhone, phoneKey } from './normalise.ts';
 import type { CustomerRecord, PersonalFields } from './records.ts';
 
+/**
+ * A customer as the till shows it: a record together with every record
+ * merged into it, points summed and order references united.
+ */
+export interface Customer extends PersonalFields {
+  id: string;
+  points: number;
+  orders: string[];
+  /** Ids of the records merged into this one. */
+  merged: string[];
+  erased: boolean;
+}
+
 /** Two or more customers that share a normalised phone or e-mail. */
 export interface DuplicateGroup {
   field: 'phone' | 'email';
@@ -67,4 +80,28 @@ function asPhone(q: string, country: string | undefined): string {
   } catch {
     return q.replace(/\D/g, '');
   }
+}
+
+/** A customer as shown: the root record's fields, the group's points and orders. */
+export function viewOf(
+  rootId: string,
+  group: readonly CustomerRecord[],
+): Customer {
+  const root = group.find((m) => m.id === rootId)!;
+  return {
+    id: root.id,
+    name: root.name,
+    phone: root.phone,
+    email: root.email,
+    notes: root.notes,
+    allergies: root.allergies,
+    marketingConsent: root.marketingConsent,
+    points: group.reduce((a, m) => a + m.ownPoints, 0),
+    orders: [...new Set(group.flatMap((m) => m.orders))].sort(),
+    merged: group
+      .filter((m) => m.id !== root.id)
+      .map((m) => m.id)
+      .sort(),
+    erased: root.erased,
+  };
 }

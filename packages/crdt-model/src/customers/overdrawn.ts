@@ -6,7 +6,7 @@
  * (an `adjust` with a reason), and a till refuses any new redemption
  * while the balance it knows is short.
  */
-import type { Customer } from './customer-book.ts';
+import type { Customer } from './lookup.ts';
 import type { LoyaltyMove } from './records.ts';
 
 /** A customer whose points went below zero, with the redemptions behind it. */
