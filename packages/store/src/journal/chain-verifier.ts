@@ -12,7 +12,7 @@ import type { JournalEntry, RunningTotals } from './entry.ts';
 import { type ChainFault, fault } from './faults.ts';
 import { GENESIS_HASH } from './hash.ts';
 import type { EntryRef } from './payloads.ts';
-import { ReferenceBook } from './reference-book.ts';
+import { type DocumentBook, ReferenceBook } from './reference-book.ts';
 import { ZERO_TOTALS } from './running.ts';
 
 /** A hash known from outside the chain: `device`'s entry `seq` had `hash`. */
@@ -20,6 +20,27 @@ export interface Anchor {
   device: string;
   seq: number;
   hash: string;
+}
+
+/**
+ * Where a verifier starts when it takes a chain up in the middle, right
+ * after a Z closing: the entry before, the last document number and the
+ * number of Z closings so far. Read from entries already verified, it is
+ * the state the verifier had there.
+ */
+export interface ChainStart {
+  prev: JournalEntry;
+  lastDocNo: string | null;
+  zClosings: number;
+}
+
+/** Options of {@link ChainVerifier}. */
+export interface ChainVerifierOptions {
+  /** Checks credit notes and reprints; default: a book of its own. */
+  book?: DocumentBook;
+  anchors?: Anchor[];
+  /** Default (or undefined): the chain's start (seq 1). */
+  start?: ChainStart | undefined;
 }
 
 /** What a verified chain holds. */
@@ -45,7 +66,7 @@ export interface ChainSummary {
  */
 export class ChainVerifier {
   readonly device: string;
-  #book: ReferenceBook;
+  #book: DocumentBook;
   #anchors: Map<number, string>;
   #prev: JournalEntry | null = null;
   #entries = 0;
@@ -54,10 +75,7 @@ export class ChainVerifier {
   #zNo = 0;
   #fault: ChainFault | null = null;
 
-  constructor(
-    device: string,
-    options: { book?: ReferenceBook; anchors?: Anchor[] } = {},
-  ) {
+  constructor(device: string, options: ChainVerifierOptions = {}) {
     this.device = device;
     this.#book = options.book ?? new ReferenceBook();
     this.#anchors = new Map(
@@ -65,6 +83,7 @@ export class ChainVerifier {
         .filter((a) => a.device === device)
         .map((a) => [a.seq, a.hash]),
     );
+    if (options.start) this.#resume(options.start);
   }
 
   /** The first fault found, or null. */
@@ -98,21 +117,8 @@ export class ChainVerifier {
   /** Checks what needs the chain's end: anchors beyond the last entry. */
   finish(): ChainFault | null {
     if (this.#fault) return this.#fault;
-    const last = this.#prev?.seq ?? 0;
-    for (const seq of [...this.#anchors.keys()].sort((a, b) => a - b)) {
-      if (seq > last) {
-        this.#fault = {
-          ...fault(
-            'truncated',
-            seq,
-            `the chain ends at seq ${last} but seq ${seq} was acknowledged (deleted tail or restored backup)`,
-          ),
-          device: this.device,
-        };
-        return this.#fault;
-      }
-    }
-    return null;
+    this.#fault = anchorBeyond(this.#anchors.keys(), this.summary());
+    return this.#fault;
   }
 
   summary(): ChainSummary {
@@ -125,6 +131,14 @@ export class ChainVerifier {
       lastDocNo: this.#lastDoc?.docNo ?? null,
       zClosings: this.#zNo,
     };
+  }
+
+  #resume(start: ChainStart): void {
+    this.#prev = start.prev;
+    const doc = start.lastDocNo ? parseDocNo(start.lastDocNo) : null;
+    this.#lastDoc = doc && { ...doc, docNo: start.lastDocNo as string };
+    this.#zNo = start.zClosings;
+    this.#tally.reset(start.prev.seq + 1);
   }
 
   #checkDocSeries(entry: JournalEntry): ChainFault | null {
@@ -216,6 +230,27 @@ export class ChainVerifier {
     this.#tally.reset(entry.seq + 1);
     return null;
   }
+}
+
+/**
+ * The first anchor of `chain.device` past the chain's last entry: the
+ * chain was cut short there (a deleted tail or a restored backup).
+ */
+export function anchorBeyond(
+  seqs: Iterable<number>,
+  chain: Pick<ChainSummary, 'device' | 'lastSeq'>,
+): ChainFault | null {
+  const last = chain.lastSeq;
+  const seq = [...seqs].sort((a, b) => a - b).find((s) => s > last);
+  if (seq === undefined) return null;
+  return {
+    ...fault(
+      'truncated',
+      seq,
+      `the chain ends at seq ${last} but seq ${seq} was acknowledged (deleted tail or restored backup)`,
+    ),
+    device: chain.device,
+  };
 }
 
 /** Parses anchors written `device:seq:hash`. */

@@ -17,8 +17,29 @@ interface DocRecord {
   credited: number;
 }
 
+/** What the book needs of an entry: a document's or a reference's facts. */
+export type DocumentFacts = Pick<
+  JournalEntry,
+  'device' | 'seq' | 'kind' | 'total' | 'docNo'
+>;
+
+/**
+ * Where a chain verifier hands documents and references: the
+ * {@link ReferenceBook} checks them at once; a segment verified on a
+ * worker thread records them for the book on the main thread.
+ */
+export interface DocumentBook {
+  addDocument(entry: DocumentFacts): void;
+  addCredit(entry: DocumentFacts, ref: unknown): ChainFault | null;
+  addReprint(
+    entry: DocumentFacts,
+    ref: unknown,
+    copy: unknown,
+  ): ChainFault | null;
+}
+
 interface PendingRef {
-  entry: JournalEntry;
+  entry: DocumentFacts;
   ref: EntryRef;
 }
 
@@ -30,13 +51,13 @@ export interface BookResult {
 }
 
 /** Documents and references across every verified chain. */
-export class ReferenceBook {
+export class ReferenceBook implements DocumentBook {
   #docs = new Map<string, DocRecord>();
   #reprints = new Map<string, number>();
   #pending: PendingRef[] = [];
 
   /** Remembers a sale, training sale or credit note. */
-  addDocument(entry: JournalEntry): void {
+  addDocument(entry: DocumentFacts): void {
     if (entry.docNo === null) return;
     this.#docs.set(entry.docNo, {
       device: entry.device,
@@ -48,7 +69,7 @@ export class ReferenceBook {
   }
 
   /** Checks a credit note against its original (now or in `finish`). */
-  addCredit(entry: JournalEntry, ref: unknown): ChainFault | null {
+  addCredit(entry: DocumentFacts, ref: unknown): ChainFault | null {
     this.addDocument(entry);
     if (!isRef(ref)) {
       return fault(
@@ -62,7 +83,7 @@ export class ReferenceBook {
 
   /** Checks a reprint's copy number and its original. */
   addReprint(
-    entry: JournalEntry,
+    entry: DocumentFacts,
     ref: unknown,
     copy: unknown,
   ): ChainFault | null {
@@ -102,7 +123,7 @@ export class ReferenceBook {
   }
 
   #resolve(
-    entry: JournalEntry,
+    entry: DocumentFacts,
     ref: EntryRef,
     final: boolean,
   ): ChainFault | null {

@@ -3,10 +3,11 @@
  * entry by entry, then the references between chains and the anchors
  * given from outside. Reads only.
  *
- * Verification runs on one thread and parses every sale's payload (the Z
- * closings' tax and payment sums need it), so its speed is bound by one
- * core: see `npm run bench -- store`.
+ * Large stores are verified in segments on several threads
+ * (`segmented-verify.ts`); the sequential verifier here is the reference
+ * and names the fault whenever there is one. See `npm run bench -- store`.
  */
+import { availableParallelism } from 'node:os';
 import type { Database } from 'better-sqlite3';
 import {
   type Anchor,
@@ -16,6 +17,33 @@ import {
 import type { ChainFault } from './faults.ts';
 import { ReferenceBook } from './reference-book.ts';
 import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
+import { chainsOf } from './segment-plan.ts';
+import { type SegmentedOptions, verifyInSegments } from './segmented-verify.ts';
+
+/** Options of {@link verifyDatabase}; defaults in {@link VERIFY_DEFAULTS}. */
+export interface VerifyOptions {
+  /**
+   * Stores with at least this many entries (all chains together) are
+   * verified in segments on several threads; smaller ones on the calling
+   * thread alone, where a worker's start-up (about 100 ms) would cost more
+   * than it saves. `Infinity` turns the threads off.
+   */
+  parallelFrom?: number;
+  /** Worker threads besides the calling one. */
+  workers?: number;
+  /** Entries per segment, about; 0 chooses from the store's size. */
+  segmentEntries?: number;
+  /** How long to wait for a worker's segment before verifying it here. */
+  stallMs?: number;
+}
+
+/** Defaults of {@link VerifyOptions}. */
+export const VERIFY_DEFAULTS: Required<VerifyOptions> = {
+  parallelFrom: 20_000,
+  workers: Math.max(0, Math.min(availableParallelism(), 4) - 1),
+  segmentEntries: 0,
+  stallMs: 5_000,
+};
 
 /** The outcome of verifying a store. */
 export interface VerifyReport {
@@ -31,6 +59,8 @@ export interface VerifyReport {
 /**
  * Verifies every chain in `db`. Stops at the first fault, which names
  * the device and entry; the summaries then cover what was read so far.
+ * A large store is verified on several threads; the report is the same
+ * as {@link verifySequentially}'s.
  *
  * @example
  * const report = verifyDatabase(db, 'till-1', [
@@ -41,13 +71,55 @@ export function verifyDatabase(
   db: Database,
   ownDevice: string,
   anchors: Anchor[] = [],
+  options: VerifyOptions = {},
 ): VerifyReport {
-  // Reading every page once through a memory map skips a copy per page;
-  // the connection gets its own setting back afterwards.
+  return withMemoryMap(db, () => {
+    const o = { ...VERIFY_DEFAULTS, ...options };
+    const chains = chainsOf(db, ownDevice);
+    const size = chains.reduce((n, c) => n + c.lastSeq, 0);
+    const shared = !db.memory && !db.inTransaction;
+    if (!shared || size < o.parallelFrom) {
+      return verifyChains(db, ownDevice, anchors);
+    }
+    const segmented: SegmentedOptions = {
+      workers: o.workers,
+      segmentEntries: o.segmentEntries || segmentSize(size, o.workers + 1),
+      mmapBytes: VERIFY_MMAP_BYTES,
+      stallMs: o.stallMs,
+    };
+    return (
+      verifyInSegments(db, chains, anchors, segmented) ??
+      verifyChains(db, ownDevice, anchors)
+    );
+  });
+}
+
+/**
+ * The reference verifier: every chain entry by entry on the calling
+ * thread, stopping at the first fault.
+ */
+export function verifySequentially(
+  db: Database,
+  ownDevice: string,
+  anchors: Anchor[] = [],
+): VerifyReport {
+  return withMemoryMap(db, () => verifyChains(db, ownDevice, anchors));
+}
+
+/** About four segments per thread, so a thread that ends early takes another. */
+function segmentSize(entries: number, threads: number): number {
+  return Math.max(2_000, Math.ceil(entries / (threads * 4)));
+}
+
+/**
+ * Runs `fn` with a memory map: reading every page once through it skips
+ * a copy per page. The connection gets its own setting back afterwards.
+ */
+function withMemoryMap<T>(db: Database, fn: () => T): T {
   const mmap = db.pragma('mmap_size', { simple: true }) as number;
   if (mmap < VERIFY_MMAP_BYTES) db.pragma(`mmap_size = ${VERIFY_MMAP_BYTES}`);
   try {
-    return verifyChains(db, ownDevice, anchors);
+    return fn();
   } finally {
     if (mmap < VERIFY_MMAP_BYTES) db.pragma(`mmap_size = ${mmap}`);
   }

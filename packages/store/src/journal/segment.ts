@@ -1,0 +1,178 @@
+/**
+ * One segment of a chain: a range of sequence numbers that starts right
+ * after a Z closing, verified on its own. Everything an entry needs from
+ * before the segment (the previous entry, the last document number, the
+ * Z count) is read from the database, where the segments before it are
+ * verified at the same time; the verification is sound only once they
+ * all pass, which the caller checks. Credit notes and reprints are
+ * recorded rather than checked: their originals may lie in another
+ * segment, so the caller replays them in order through one book.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  type Anchor,
+  type ChainStart,
+  type ChainSummary,
+  ChainVerifier,
+} from './chain-verifier.ts';
+import { type ChainFault, fault } from './faults.ts';
+import type { DocumentBook, DocumentFacts } from './reference-book.ts';
+import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
+
+/** A range of one chain to verify: `from` to `to`, both included. */
+export interface SegmentTask {
+  device: string;
+  replica: boolean;
+  from: number;
+  to: number;
+  /** The anchors of this device. */
+  anchors: Anchor[];
+}
+
+/** A credit note or reprint seen in a segment, for the book. */
+export interface RecordedReference {
+  entry: DocumentFacts;
+  ref: unknown;
+  /** Reprints only: the copy number the entry claims. */
+  copy?: unknown;
+}
+
+/** What a segment showed. */
+export interface SegmentResult {
+  /** The first fault inside the segment, or null. */
+  fault: ChainFault | null;
+  /** The chain's state after the segment's last entry. */
+  summary: ChainSummary;
+  references: RecordedReference[];
+}
+
+/** Records references in order and checks none. */
+export class ReferenceRecorder implements DocumentBook {
+  readonly references: RecordedReference[] = [];
+
+  addDocument(): void {}
+
+  addCredit(entry: DocumentFacts, ref: unknown): null {
+    this.references.push({ entry: factsOf(entry), ref });
+    return null;
+  }
+
+  addReprint(entry: DocumentFacts, ref: unknown, copy: unknown): null {
+    this.references.push({ entry: factsOf(entry), ref, copy });
+    return null;
+  }
+}
+
+/**
+ * Reads and verifies one segment.
+ *
+ * @example
+ * const result = verifySegment(db, { device: 'till-1', replica: false,
+ *   from: 1001, to: 2000, anchors: [] });
+ */
+export function verifySegment(db: Database, task: SegmentTask): SegmentResult {
+  const sql = new SegmentQueries(db, task.replica);
+  const start = sql.start(task.device, task.from);
+  if (start === null) return misplaced(task);
+  const recorder = new ReferenceRecorder();
+  const verifier = new ChainVerifier(task.device, {
+    book: recorder,
+    anchors: task.anchors,
+    start,
+  });
+  for (const row of sql.rows(task.device, task.from, task.to)) {
+    const { entry, payloadText } = rowToEntry(row);
+    if (verifier.push(entry, payloadText)) break;
+  }
+  return {
+    fault: verifier.fault,
+    summary: verifier.summary(),
+    references: recorder.references,
+  };
+}
+
+/** A segment that does not start after a Z closing cannot be checked alone. */
+function misplaced(task: SegmentTask): SegmentResult {
+  return {
+    fault: {
+      ...fault(
+        'z-closing',
+        task.from,
+        `entry ${task.from - 1} is not the Z closing the segment starts after`,
+      ),
+      device: task.device,
+    },
+    summary: new ChainVerifier(task.device).summary(),
+    references: [],
+  };
+}
+
+/** Copies the facts only: the entry itself holds its whole payload. */
+function factsOf(e: DocumentFacts): DocumentFacts {
+  return {
+    device: e.device,
+    seq: e.seq,
+    kind: e.kind,
+    total: e.total,
+    docNo: e.docNo,
+  };
+}
+
+/** The statements of one table (own journal or replicas). */
+class SegmentQueries {
+  #replica: boolean;
+  #prev: Statement;
+  #lastDoc: Statement;
+  #rows: Statement;
+
+  constructor(db: Database, replica: boolean) {
+    this.#replica = replica;
+    const table = replica ? 'replica_journal' : 'journal';
+    const chain = replica ? 'device = ? AND' : '';
+    this.#prev = db
+      .prepare(
+        `SELECT ${ENTRY_COLUMNS} FROM ${table} WHERE ${chain} seq < ? ORDER BY seq DESC LIMIT 1`,
+      )
+      .raw();
+    this.#lastDoc = db
+      .prepare(
+        `SELECT doc_no FROM ${table} WHERE ${chain} seq < ? AND doc_no IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck();
+    this.#rows = db
+      .prepare(
+        `SELECT ${ENTRY_COLUMNS} FROM ${table} WHERE ${chain} seq >= ? AND seq <= ? ORDER BY seq`,
+      )
+      .raw();
+  }
+
+  /**
+   * The state before `from`: undefined at the chain's start, null when
+   * the entry before `from` is not a Z closing (the plan no longer fits
+   * the chain).
+   */
+  start(device: string, from: number): ChainStart | null | undefined {
+    const row = this.#prev.get(...this.#args(device, from)) as
+      | EntryRow
+      | undefined;
+    if (!row) return undefined;
+    const prev = rowToEntry(row).entry;
+    if (prev.kind !== 'z-closing') return null;
+
+    // A Z closing that passed carries the count of closings so far.
+    const zClosings = prev.payload.zNo;
+    if (typeof zClosings !== 'number') return null;
+    const lastDocNo = this.#lastDoc.get(...this.#args(device, from));
+    return { prev, lastDocNo: (lastDocNo as string) ?? null, zClosings };
+  }
+
+  rows(device: string, from: number, to: number): Iterable<EntryRow> {
+    return this.#rows.iterate(
+      ...this.#args(device, from, to),
+    ) as Iterable<EntryRow>;
+  }
+
+  #args(device: string, ...seqs: number[]): unknown[] {
+    return this.#replica ? [device, ...seqs] : seqs;
+  }
+}
