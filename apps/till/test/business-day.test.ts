@@ -131,6 +131,8 @@ test('an order carried into the next day keeps its customer, and settling it the
   try {
     const open = till.core.openOrder('5', 2);
     till.core.addLine(open, { itemId: 'burger', modifiers: ['medium'] });
+    const late = till.core.openOrder('7');
+    till.core.addLine(late, { itemId: 'soup' });
     const ana = await post('/api/customers', { name: 'Ana' });
     const attached = await post(`/api/orders/${open}/customer`, {
       customerId: ana.body.id,
@@ -150,6 +152,20 @@ test('an order carried into the next day keeps its customer, and settling it the
       earned: 16,
       balance: 16,
     });
+
+    // Another till linked a guest to an order under the old date, and the
+    // link arrived after this till rolled over: it still counts.
+    const ben = await post('/api/customers', { name: 'Ben' });
+    book.attachOrder({
+      customerId: ben.body.id,
+      orderRef: `b1/2026-12-03/${late}`,
+    });
+    const soup = await post(`/api/orders/${late}/settle`, {
+      payments: [{ method: 'card', amount: 650 }],
+    });
+    assert.is(soup.status, 201, JSON.stringify(soup.body));
+    assert.is(soup.body.loyalty.customerId, ben.body.id);
+    assert.is(soup.body.loyalty.earned, 6);
   } finally {
     await till.stop();
     rmSync(dir, { recursive: true, force: true });

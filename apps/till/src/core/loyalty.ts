@@ -41,6 +41,22 @@ export class Loyalty {
     return orderRefOf(this.#store.branch, this.#docs.businessDate, orderId);
   }
 
+  /**
+   * The customer of an order of the current day. An order carried in from
+   * the day before is linked under its new date at rollover, but a link
+   * made on another till that arrives after this till rolled over exists
+   * only under the old date, so that one is asked too.
+   */
+  customerOf(orderId: string): string | undefined {
+    const book = this.#docs.customers;
+    const found = book.customerOfOrder(this.orderRef(orderId));
+    if (found) return found;
+    const order = this.#docs.day.snapshot().orders.get(orderId as OrderId);
+    if (!order?.carriedFrom) return undefined;
+    const branch = this.#store.branch;
+    return book.customerOfOrder(orderRefOf(branch, order.carriedFrom, orderId));
+  }
+
   attach(
     orderId: string,
     customerId: string,
@@ -81,7 +97,7 @@ export class Loyalty {
       );
     }
     const book = this.#docs.customers;
-    const customerId = book.customerOfOrder(this.orderRef(orderId));
+    const customerId = this.customerOf(orderId);
     if (!customerId) {
       throw conflict(
         'no-customer',
@@ -145,7 +161,7 @@ export class Loyalty {
     user: string,
   ): LoyaltyResult | null {
     const book = this.#docs.customers;
-    const customerId = book.customerOfOrder(this.orderRef(orderId));
+    const customerId = this.customerOf(orderId);
     if (!customerId) return null;
     const exponent = this.#docs.menu.read().currency.exponent;
     const earned = Math.floor((total * POINTS_PER_UNIT) / 10 ** exponent);
