@@ -3,7 +3,7 @@
  * one organisation, each connected only to the relay, see a customer
  * created at the other; a till of another organisation never does; an
  * erasure at one till removes the personal data at the other and at the
- * relay.
+ * relay, and one made at the relay removes it at both tills.
  */
 import { generateBranchKey } from '@brigade/till';
 import { test } from 'uvu';
@@ -136,6 +136,26 @@ test('two branches of one organisation share customers through the relay; anothe
     ['Yan South'],
   );
   assert.not.ok(JSON.stringify(report).includes('7700900123'));
+
+  // Erased at the relay by an admin: gone at both tills.
+  const yan = (await south.api<Listed>('GET', '/api/customers?q=Yan')).body
+    .customers[0]!.id;
+  const admin = await tokenOf(relay.secret, 'e2e', 'north', 'ops', 'admin');
+  const res = await fetch(`${relay.httpUrl}/v1/customers/erase`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${admin}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ customerId: yan }),
+  });
+  assert.is(res.status, 200);
+  for (const till of [north, south]) {
+    await eventually(
+      async () => (await names(till)).length === 0,
+      `the relay's erasure to reach ${till.spec.device}`,
+    );
+  }
 });
 
 test.run();
