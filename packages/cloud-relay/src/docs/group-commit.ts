@@ -4,14 +4,15 @@
  * per event-loop turn (or per `delayMs`), so a burst of updates from many
  * rooms shares one commit instead of stalling the loop once per update.
  *
- * Callers that must not let an update leave the process before it is
- * stored pass their sending step to {@link GroupCommit.afterCommit}: it
- * runs once every update queued so far has committed, in queue order.
+ * Callers that must not acknowledge anything before it is stored (the
+ * relay's answer to sync step 1) pass that step to
+ * {@link GroupCommit.afterCommit}: it runs once every update queued so
+ * far has committed, in queue order.
  *
  * @example
  * const commits = new GroupCommit(db, log, { logger });
  * const unbind = commits.bind('b1/menu', doc);
- * doc.on('update', () => commits.afterCommit(() => broadcast()));
+ * commits.afterCommit(() => answerSyncStep1());
  */
 import { type Logger, silentLogger } from '@brigade/log';
 import type { UpdateLog } from '@brigade/store';

@@ -1,11 +1,13 @@
 /**
  * Documents of the relay, kept in SQLite by the store's `UpdateLog`.
  * Updates are written by group commit: those that arrive in one
- * event-loop turn share one transaction. With `deliver: 'after-commit'`
- * (the default) an update, and any sync answer, leaves the relay only
- * once the transaction holding it has committed, so whatever a client
- * received from the relay survives a restart or a killed process. The
- * log is compacted in the background and whenever a document is unloaded.
+ * event-loop turn share one transaction. The hub sends an update to the
+ * other clients at once, but answers sync step 1 (what makes a client
+ * report `synced`) only once everything before it has committed, so what
+ * the relay acknowledges survives a restart or a killed process; an
+ * update sent on but lost with the process is still held by the clients
+ * that have it, and they send it back when they reconnect. The log is
+ * compacted in the background and whenever a document is unloaded.
  */
 import { type Logger, silentLogger } from '@brigade/log';
 import { migrateUpdateLog, UpdateLog } from '@brigade/store';
@@ -16,20 +18,12 @@ import { GroupCommit } from './group-commit.ts';
 
 /** How the relay stores documents. */
 export interface PersistenceOptions {
-  /**
-   * `after-commit` (default): an update is sent to the other clients only
-   * after the transaction holding it has committed. `at-once`: it is sent
-   * at once and committed on the next turn, so a killed process may lose
-   * updates some clients already received (the figures in the README).
-   */
-  deliver?: 'after-commit' | 'at-once';
   /** Milliseconds to gather updates per commit; 0 (default) is one turn. */
   commitDelayMs?: number;
 }
 
 /** The defaults of {@link PersistenceOptions}. */
 export const PERSISTENCE_DEFAULTS = {
-  deliver: 'after-commit',
   commitDelayMs: 0,
 } as const;
 
@@ -47,7 +41,6 @@ export class SqliteDocSource implements DocSource {
   readonly commits: GroupCommit;
   readonly #unbind = new Map<Y.Doc, () => void>();
   readonly #logger: Logger;
-  readonly #gated: boolean;
 
   constructor(db: Database, options: SqliteDocSourceOptions = {}) {
     const logger = options.logger ?? silentLogger;
@@ -64,8 +57,6 @@ export class SqliteDocSource implements DocSource {
         : {}),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
-    this.#gated =
-      (options.deliver ?? PERSISTENCE_DEFAULTS.deliver) === 'after-commit';
     this.log.start();
   }
 
@@ -73,15 +64,14 @@ export class SqliteDocSource implements DocSource {
     const doc = new Y.Doc();
     this.log.loadInto(name, doc);
 
-    // Bound before the room listens, so each update is queued before the
-    // room asks to send it.
+    // Bound before the room listens, so an update is queued before it is
+    // sent, and a sync answer asked for after it waits for its commit.
     this.#unbind.set(doc, this.commits.bind(name, doc));
     return doc;
   }
 
   afterStored(_doc: Y.Doc, then: () => void): void {
-    if (this.#gated) this.commits.afterCommit(then);
-    else then();
+    this.commits.afterCommit(then);
   }
 
   close(name: string, doc: Y.Doc): void {

@@ -322,9 +322,10 @@ export class SyncConnection implements RoomMember {
   }
 }
 
+/** Message type names by number, built once: counted on every message. */
+const TYPE_NAMES: string[] = [];
+for (const [name, value] of Object.entries(MESSAGE)) TYPE_NAMES[value] = name;
+
 function typeName(type: number): string {
-  for (const [name, value] of Object.entries(MESSAGE)) {
-    if (value === type) return name;
-  }
-  return 'unknown';
+  return TYPE_NAMES[type] ?? 'unknown';
 }

@@ -30,9 +30,10 @@ export interface DocSource {
   /** The hub no longer needs the document (no client for a while). */
   close?(name: string, doc: Y.Doc): void | Promise<void>;
   /**
-   * Runs `then` once every change `doc` has emitted so far is stored; the
-   * hub sends updates and sync answers through it, so nothing leaves
-   * before it is stored. Without it, they are sent at once.
+   * Runs `then` once every change `doc` has emitted so far is stored. The
+   * hub answers sync step 1 through it, so a client is told it is synced
+   * only with stored state; updates themselves go out at once. Without
+   * it, answers are sent at once too.
    */
   afterStored?(doc: Y.Doc, then: () => void): void;
 }

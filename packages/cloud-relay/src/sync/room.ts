@@ -1,10 +1,12 @@
 /**
  * One document being served: its `Y.Doc`, the awareness of its clients,
  * and the connections attached to it. Updates fan out to every other
- * connection once the room's source has stored them; awareness changes
- * are gathered for `awarenessFlushMs` and sent as one message to each
- * connection, so a room of n clients that all move their cursor costs n
- * messages, not n².
+ * connection at once, as a bare y-websocket server sends them; what waits
+ * for the room's source to store them is the answer to sync step 1, the
+ * message that makes a client report `synced` (see `afterStored`).
+ * Awareness changes are gathered for `awarenessFlushMs` and sent as one
+ * message to each connection, so a room of n clients that all move their
+ * cursor costs n messages, not n².
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -98,14 +100,21 @@ export class Room {
     this.awareness.destroy();
   }
 
+  /**
+   * Sends before the update is stored: a commit on the delivery path
+   * would hold every room behind the slowest write. Nothing acknowledged
+   * is lost by it: a client is told it is synced only after a commit,
+   * and an update the relay dies before storing is still held by its
+   * writer and by every client that got it, which send it back when they
+   * reconnect (they answer the relay's sync step 1 with what it lacks).
+   */
   readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (this.members.size === 0) return;
+    const sender = this.members.has(origin as RoomMember) ? 1 : 0;
+    if (this.members.size - sender === 0) return;
     const message = syncMessage(SYNC.update, update);
-    this.afterStored(() => {
-      for (const member of this.members) {
-        if (member !== origin) member.send(message);
-      }
-    });
+    for (const member of this.members) {
+      if (member !== origin) member.send(message);
+    }
   };
 
   readonly #onAwareness = (change: AwarenessChange, origin: unknown): void => {
