@@ -11,10 +11,15 @@
  * with its outbox record in one transaction.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBusyDay, yjsFactory } from '@brigade/crdt-model/testing';
-import { Store } from '@brigade/store';
+import {
+  Store,
+  VERIFY_DEFAULTS,
+  type VerifyReport,
+  verifySequentially,
+} from '@brigade/store';
 import * as Y from 'yjs';
 import { salePayload } from '../packages/store/test/journal-fixtures.ts';
 import { type ResultRow, report, short } from './lib/results.ts';
@@ -67,7 +72,7 @@ function settleRun(synchronous: 'FULL' | 'NORMAL') {
   };
 }
 
-/** Builds a journal of `count` entries, then times `verify`. */
+/** Builds a journal of `count` entries, then times both verifiers. */
 function verifyRun() {
   const dir = tempDir();
   const store = open(dir, 'NORMAL');
@@ -82,23 +87,38 @@ function verifyRun() {
   })();
   store.close();
 
+  // The CLI's path (`store.verify`, several threads for a store this
+  // size) and the sequential reference, alternately, so that a change in
+  // the machine's load falls on both.
   const reader = Store.open({ dir, readonly: true });
-  const wall: number[] = [];
-  const cpu: number[] = [];
+  const load = loadAverage();
+  const cli = new VerifyTimes();
+  const single = new VerifyTimes();
   for (let run = 0; run < 3; run++) {
+    single.time(() => verifySequentially(reader.database, reader.device));
+    cli.time(() => reader.verify());
+  }
+  reader.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { cli, single, load };
+}
+
+/** Best entries per second of several runs, by wall and by CPU time. */
+class VerifyTimes {
+  wall = 0;
+  cpu = 0;
+
+  time(verify: () => VerifyReport): void {
     const used = process.cpuUsage();
     const started = nowMs();
-    const report = reader.verify();
+    const report = verify();
     const seconds = (nowMs() - started) / 1000;
     const { user, system } = process.cpuUsage(used);
     if (!report.ok) throw new Error(JSON.stringify(report.fault));
     const entries = report.devices[0]?.entries ?? 0;
-    wall.push(entries / seconds);
-    cpu.push(entries / ((user + system) / 1e6));
+    this.wall = Math.max(this.wall, entries / seconds);
+    this.cpu = Math.max(this.cpu, entries / ((user + system) / 1e6));
   }
-  reader.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { wall: Math.max(...wall), cpu: Math.max(...cpu) };
 }
 
 /** Stores a compacted busy day, then times open + load, median of runs. */
@@ -132,6 +152,12 @@ function startupRun(): number {
   return percentile(samples, 50);
 }
 
+function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
 const full = settleRun('FULL');
 const normal = settleRun('NORMAL');
 row('settle_per_s_full', Math.round(full.perSecond), 'ops/s');
@@ -139,12 +165,24 @@ row('settle_per_s_normal', Math.round(normal.perSecond), 'ops/s');
 row('settle_cpu_ms', normal.cpuMs, 'ms');
 row('settle_p99_ms_full', full.p99, 'ms');
 const verified = verifyRun();
-row('verify_entries_per_s', Math.round(verified.wall), 'entries/s');
-row('verify_entries_per_cpu_s', Math.round(verified.cpu), 'entries/s');
+row('verify_entries_per_s', Math.round(verified.cli.wall), 'entries/s');
+row(
+  'verify_entries_per_s_single',
+  Math.round(verified.single.wall),
+  'entries/s',
+);
+row('verify_parallel_ratio', verified.cli.wall / verified.single.wall, 'x');
+row('verify_entries_per_cpu_s', Math.round(verified.cli.cpu), 'entries/s');
+row(
+  'verify_entries_per_cpu_s_single',
+  Math.round(verified.single.cpu),
+  'entries/s',
+);
 row('startup_busy_day_ms', startupRun(), 'ms');
 notes.push(
-  `${SETTLES} settlements per mode; verification over ${VERIFY_ENTRIES} entries (best of 3); start-up median of ${STARTUP_RUNS}`,
+  `${SETTLES} settlements per mode; verification over ${VERIFY_ENTRIES} entries (best of 3, the CLI's path and the sequential reference alternately); start-up median of ${STARTUP_RUNS}`,
+  `verify_entries_per_s is the CLI's path (${VERIFY_DEFAULTS.workers + 1} threads here, load average ${verified.load} before the runs); _single the sequential reference; verify_parallel_ratio their quotient`,
   'settle_cpu_ms is process CPU (user + system) per settlement with synchronous=NORMAL, so it leaves out waiting for fsync',
-  'verify_entries_per_cpu_s divides by the CPU time the verification used: the figure a shared, loaded machine distorts least',
+  'verify_entries_per_cpu_s divides by the CPU time the verification used (every thread): the figure a shared, loaded machine distorts least',
 );
 report('store', rows, notes);
