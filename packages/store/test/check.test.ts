@@ -76,6 +76,14 @@ test('reports floats, unknown kinds and missing document numbers', () => {
   assert.is(codeOf(null, { ...a!, payload }), 'malformed');
 });
 
+test('names a malformed hash before the faults that follow from it', () => {
+  const [a, b] = saleChain(2);
+  const upper = { ...b!, hash: b!.hash.toUpperCase() };
+  assert.equal(checkNext(a!, upper)?.message, 'hash format');
+  const gap = { ...upper, seq: 5 };
+  assert.is(checkNext(a!, gap)?.code, 'malformed');
+});
+
 test('reports an entry of another device', () => {
   const [a, b] = saleChain(2);
   assert.is(codeOf(a!, rehash({ ...b!, device: 'till-2' })), 'device-mismatch');
@@ -89,6 +97,8 @@ test('formats and parses document numbers with six or more digits', () => {
   });
   assert.is(parseDocNo('riyadh-till-1-42'), null);
   assert.is(parseDocNo('riyadh-till-1-0000042'), null);
+  assert.is(parseDocNo('riyadh-till-1-0000042'), null, 'remembered as well');
+  assert.ok(Object.isFrozen(parseDocNo('riyadh-till-1-000042')));
 });
 
 test.run();

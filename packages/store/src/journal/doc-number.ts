@@ -31,8 +31,29 @@ export interface ParsedDocNo {
 
 const DIGITS = /^\d+$/;
 
-/** Splits a document number, or returns null when it is malformed. */
-export function parseDocNo(docNo: string): ParsedDocNo | null {
+/**
+ * Splits a document number, or returns null when it is malformed. The
+ * result is frozen: verifying an entry parses its number and its
+ * predecessor's several times, so the last two results are kept.
+ */
+export function parseDocNo(docNo: string): Readonly<ParsedDocNo> | null {
+  if (docNo === recent[0]) return recentParsed[0] ?? null;
+  if (docNo === recent[1]) return recentParsed[1] ?? null;
+  const parsed = parse(docNo);
+  recent[1] = recent[0];
+  recentParsed[1] = recentParsed[0];
+  recent[0] = docNo;
+  recentParsed[0] = parsed && Object.freeze(parsed);
+  return parsed;
+}
+
+const recent: (string | undefined)[] = [undefined, undefined];
+const recentParsed: (Readonly<ParsedDocNo> | null | undefined)[] = [
+  undefined,
+  undefined,
+];
+
+function parse(docNo: string): ParsedDocNo | null {
   const cut = docNo.lastIndexOf('-');
   if (cut < 1) return null;
   const digits = docNo.slice(cut + 1);

@@ -106,9 +106,9 @@ export function verifySequentially(
   return withMemoryMap(db, () => verifyChains(db, ownDevice, anchors));
 }
 
-/** About four segments per thread, so a thread that ends early takes another. */
+/** About eight segments per thread, so a thread that ends early takes another and none waits long for the last. */
 function segmentSize(entries: number, threads: number): number {
-  return Math.max(2_000, Math.ceil(entries / (threads * 4)));
+  return Math.max(2_000, Math.ceil(entries / (threads * 8)));
 }
 
 /**
