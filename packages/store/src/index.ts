@@ -1,4 +1,5 @@
 export * from './docs/schema.ts';
+export * from './docs/scrub.ts';
 export * from './docs/update-log.ts';
 export * from './journal/canonical.ts';
 export * from './journal/chain-verifier.ts';

@@ -147,6 +147,9 @@ function initialise(
       );
     }
     const identity = options.identity;
+    // Only settable before the first table: a new store's free pages can
+    // then be given back after an erasure without rebuilding the file.
+    db.pragma('auto_vacuum = INCREMENTAL');
     setPragmas(db, options);
     db.transaction(() =>
       createSchema(db, { ...identity, createdAt: options.now }),
@@ -173,6 +176,9 @@ function setPragmas(db: Database.Database, options: OpenDatabaseOptions) {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous}`);
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are zeroed in place, so a customer's erased name is not
+  // left in a freed page or cell.
+  db.pragma('secure_delete = ON');
   if (options.maxPageCount !== undefined) {
     db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
   }
