@@ -21,7 +21,7 @@ import {
 import { type Check, checkAll, gather } from './invariants.ts';
 import { Ledger } from './ledger.ts';
 import { type Lan, LoopbackLan, NetnsLan, netnsAvailable } from './network.ts';
-import { waitForQuiet } from './quiescence.ts';
+import { type OrderLike, waitForQuiet } from './quiescence.ts';
 import { Rng } from './rng.ts';
 import { Workload } from './workload.ts';
 
@@ -61,9 +61,12 @@ export interface ChaosReport {
   quietMs: number;
   faultsPlanned: number;
   injected: Partial<Record<FaultKind, number>>;
+  /** Till kills that landed while a write to that till was in flight. */
+  killsMidWrite: number;
   ledger: Ledger;
   journalEntries: number;
-  conflicts: number;
+  /** Open conflicts the tills report at the end, by kind. */
+  conflicts: Record<string, number>;
   checks: Check[];
   ok: boolean;
   /** The run's folder, when it was kept. */
@@ -95,15 +98,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     quietMs: 0,
     faultsPlanned: 0,
     injected: {},
+    killsMidWrite: 0,
     ledger,
     journalEntries: 0,
-    conflicts: 0,
+    conflicts: {},
     checks: [],
     ok: false,
     dir: null,
   };
   log(
-    `seed ${seed} (replay: CHAOS_SEED=${seed}), network ${describeLan(lan)}, folder ${dir}`,
+    `seed ${seed} (replay: CHAOS_SEED=${seed}), network ${describeLan(lan, options.network === 'loopback')}, folder ${dir}`,
   );
   try {
     await start(cluster, log);
@@ -122,6 +126,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     process.removeListener('exit', onExit);
   }
   report.injected = Object.fromEntries(faults.injected);
+  report.killsMidWrite = faults.midWrite;
   report.ok = report.checks.length > 0 && report.checks.every((c) => c.ok);
   report.totalMs = Date.now() - started;
   if (!report.ok && options.keepOnFailure) report.dir = dir;
@@ -129,9 +134,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   return report;
 }
 
-function describeLan(lan: Lan): string {
+function describeLan(lan: Lan, asked: boolean): string {
   if (lan.mode === 'loopback') {
-    return 'loopback (not root: process kills only, no partitions or packet loss)';
+    const why = asked ? '--loopback' : 'not root or no ip';
+    return `loopback (${why}: process kills only, no partitions or packet loss)`;
   }
   const loss = lan.canDropPackets
     ? 'iptables packet loss'
@@ -226,7 +232,7 @@ async function endPhase(
     options.quietTimeoutMs ?? CHAOS_DEFAULTS.quietTimeoutMs,
   );
   report.quietMs = quiet.ms;
-  report.conflicts = okConflicts(quiet.statuses);
+  report.conflicts = conflictsOf(quiet.views[0] ?? []);
   options.log(
     quiet.reached
       ? `quiet after ${(quiet.ms / 1000).toFixed(1)} s`
@@ -245,6 +251,10 @@ async function endPhase(
   return checkAll(cluster, ledger, quiet, evidence);
 }
 
-function okConflicts(statuses: ({ conflicts?: number } | null)[]): number {
-  return Math.max(0, ...statuses.map((s) => s?.conflicts ?? 0));
+function conflictsOf(orders: OrderLike[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const conflict of orders.flatMap((o) => o.conflicts)) {
+    counts[conflict.kind] = (counts[conflict.kind] ?? 0) + 1;
+  }
+  return counts;
 }

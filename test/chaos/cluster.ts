@@ -27,6 +27,8 @@ export interface TillSlot {
   dataDir: string;
   handle: TillHandle | null;
   starts: number;
+  /** POST requests sent and not yet answered. */
+  writing: number;
 }
 
 export class Cluster {
@@ -59,6 +61,7 @@ export class Cluster {
         dataDir,
         handle: null,
         starts: 0,
+        writing: 0,
       };
     });
     this.apiToken = this.#token('chaos-driver', 'till', this.branchKey);
@@ -149,12 +152,29 @@ export class Cluster {
     path: string,
     body?: unknown,
   ): Promise<Outcome<T>> {
-    const handle = this.tills[index]!.handle;
+    const slot = this.tills[index]!;
+    const handle = slot.handle;
     if (!handle) return Promise.resolve({ kind: 'refused' });
+    if (method === 'POST') slot.writing++;
     return request<T>(handle.url, method, path, {
       token: this.apiToken,
       ...(body === undefined ? {} : { body }),
+    }).finally(() => {
+      if (method === 'POST') slot.writing--;
     });
+  }
+
+  /**
+   * Resolves once till `index` has a change in flight (true), or after
+   * `timeoutMs` (false), so a kill can land in the middle of a write.
+   */
+  async writeInFlight(index: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.tills[index]!.writing === 0) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return true;
   }
 
   /** A GET on the relay's JSON API with the dashboard token. */

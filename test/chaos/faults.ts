@@ -89,6 +89,8 @@ export function describe(fault: Fault, cluster: Cluster): string {
 /** Runs a schedule against the cluster; `abort` cuts every hold short. */
 export class FaultRunner {
   readonly injected = new Map<FaultKind, number>();
+  /** Till kills that landed while a write to it was in flight. */
+  midWrite = 0;
   #cluster: Cluster;
   #lan: Lan;
   #log: (line: string) => void;
@@ -129,6 +131,9 @@ export class FaultRunner {
     const till = fault.till ?? 0;
     switch (fault.kind) {
       case 'kill-till':
+        // Most power cuts land in the middle of a write, as they do at the
+        // counter when a busy till dies.
+        if (await this.#cluster.writeInFlight(till, 1_000)) this.midWrite++;
         await this.#cluster.stopTill(till, 'SIGKILL');
         await this.#sleep(fault.holdMs);
         await this.#cluster.startTill(till);

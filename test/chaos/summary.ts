@@ -22,7 +22,8 @@ export function summary(report: ChaosReport): string {
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
   out.push(
-    `faults: ${report.faultsPlanned} planned, injected: ${injected || 'none'}`,
+    `faults: ${report.faultsPlanned} planned, injected: ${injected || 'none'}; ` +
+      `${report.killsMidWrite} till kills landed mid-write`,
   );
   out.push('');
   const widths = [16, 6, 9, 12, 5];
@@ -31,12 +32,15 @@ export function summary(report: ChaosReport): string {
     out.push(row([op, t.ok, t.rejected, t.unreachable, t.lost], widths));
   }
   out.push('');
+  const conflicts = Object.entries(report.conflicts)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
   const sales = report.ledger.sales().length;
   const credits = report.ledger.journal.length - sales;
   out.push(
     `settlements acknowledged ${sales}, credit notes acknowledged ${credits}, ` +
       `journal entries ${report.journalEntries}, orders ${report.ledger.orders.size}, ` +
-      `open conflicts ${report.conflicts}`,
+      `open conflicts: ${conflicts || 'none'}`,
   );
   out.push('');
   const width = Math.max(...report.checks.map((c) => c.name.length), 9);
