@@ -7,12 +7,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   type Anchor,
+  formatDocNo,
+  type JournalEntry,
   verifyDatabase,
   verifySequentially,
 } from '../src/index.ts';
 import { chainsOf } from '../src/journal/segment-plan.ts';
 import { verifyInSegments } from '../src/journal/segmented-verify.ts';
-import { tempDir } from './journal-fixtures.ts';
+import { DAY, salePayload, tempDir } from './journal-fixtures.ts';
+import { appendForged, tamper } from './tamper.ts';
 import {
   type Audited,
   auditedStore,
@@ -103,5 +106,92 @@ test('worker threads find a broken entry in a later segment', () => {
     assert.is(report.fault?.code, 'hash-mismatch');
   });
 });
+
+/** Credit notes and reprints of till-1 against other devices' documents. */
+function crossChain(price: number): Tampering {
+  return {
+    name: `references to other chains (credit at ${price})`,
+    apply: (dir, a) => {
+      const sale = a.peer[0] as JournalEntry;
+      const docs = a.chain.filter((e) => e.docNo !== null).length;
+      const refund = salePayload('o-x', price);
+      const ts = '2026-01-02T00:00:00.000Z';
+      const who = { ts, businessDate: DAY, user: 'manager' };
+      const original = { device: 'till-2', seq: sale.seq, docNo: sale.docNo };
+      appendForged(dir, {
+        ...who,
+        kind: 'credit-note',
+        docNo: formatDocNo('riyadh', 'till-1', docs + 1),
+        payload: { ...refund, original, reason: 'other till' },
+        total: refund.total,
+        tax: refund.tax,
+      });
+      const elsewhere = 'riyadh-till-7-000001';
+      appendForged(dir, {
+        ...who,
+        kind: 'reprint',
+        docNo: null,
+        payload: {
+          original: { device: 'till-7', seq: 1, docNo: elsewhere },
+          copy: 1,
+          mark: 'DUPLICATE',
+        },
+        total: 0,
+        tax: 0,
+      });
+    },
+  };
+}
+
+test('references to other chains resolve at the end the same way', () => {
+  withCase(crossChain(100), (db, anchors) => {
+    const expected = verifySequentially(db, 'till-1', anchors);
+    assert.ok(expected.ok, JSON.stringify(expected.fault));
+    assert.is(expected.unresolvedReferences, 1);
+    const chains = chainsOf(db, 'till-1');
+    assert.equal(verifyInSegments(db, chains, anchors, SEGMENTED), expected);
+  });
+  withCase(crossChain(5000), (db, anchors) => {
+    const expected = verifySequentially(db, 'till-1', anchors);
+    assert.is(expected.fault?.code, 'credit-exceeds-original');
+    const chains = chainsOf(db, 'till-1');
+    assert.is(verifyInSegments(db, chains, anchors, SEGMENTED), null);
+  });
+});
+
+test('a payload that is not JSON throws the sequential error either way', () => {
+  const unreadable: Tampering = {
+    name: 'unreadable payload',
+    apply: (dir, a) =>
+      tamper(dir, (db) => {
+        const seq = (a.closings[2] as JournalEntry).seq + 1;
+        db.exec(`UPDATE journal SET payload = '{' WHERE seq = ${seq}`);
+      }),
+  };
+  withCase(unreadable, (db, anchors) => {
+    const message = errorOf(() => verifySequentially(db, 'till-1', anchors));
+    assert.ok(message, 'the sequential verifier throws');
+    for (const workers of [0, 1]) {
+      const options = {
+        parallelFrom: 0,
+        segmentEntries: SEGMENT_ENTRIES,
+        workers,
+      };
+      assert.is(
+        errorOf(() => verifyDatabase(db, 'till-1', anchors, options)),
+        message,
+      );
+    }
+  });
+});
+
+function errorOf(fn: () => unknown): string | null {
+  try {
+    fn();
+    return null;
+  } catch (error) {
+    return String(error);
+  }
+}
 
 test.run();

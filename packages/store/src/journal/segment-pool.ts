@@ -15,6 +15,7 @@ import {
   Worker,
 } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { ChainVerifier } from './chain-verifier.ts';
 import {
   type SegmentResult,
   type SegmentTask,
@@ -63,8 +64,7 @@ export interface PoolOptions {
 /**
  * Verifies `tasks` on the main thread's `db` and `workers` threads.
  * Returns the results by task, or stops early with the first result
- * that has a fault (the others are then not needed). Throws when a
- * segment cannot be read.
+ * that has a fault (the others are then not needed).
  */
 export function runSegments(
   db: Database,
@@ -167,7 +167,11 @@ function collect(
   }
 }
 
-/** Answers waiting on the ports, stored by task; returns the new results. */
+/**
+ * Answers waiting on the ports, stored by task; returns the new results.
+ * A segment a worker could not read counts as faulty: the sequential
+ * verifier then reads it again and meets the same problem itself.
+ */
 function drain(
   started: Started[],
   results: (SegmentResult | undefined)[],
@@ -178,19 +182,27 @@ function drain(
       const message = receiveMessageOnPort(port);
       if (!message) break;
       const answer = message.message as SegmentAnswer;
-      if (!answer.result) throw new SegmentError(answer.error ?? 'unknown');
+      const result = answer.result ?? unreadable(answer.error);
       if (results[answer.index] === undefined) {
-        results[answer.index] = answer.result;
-        fresh.push(answer.result);
+        results[answer.index] = result;
+        fresh.push(result);
       }
     }
   }
   return fresh;
 }
 
-/** A worker could not read its segment. */
-export class SegmentError extends Error {
-  readonly code = 'ERR_VERIFY_SEGMENT';
+function unreadable(error: string | undefined): SegmentResult {
+  const fault = {
+    code: 'malformed' as const,
+    seq: 0,
+    message: `a worker could not read its segment: ${error ?? 'unknown'}`,
+  };
+  return {
+    fault,
+    summary: new ChainVerifier('').summary(),
+    references: [],
+  };
 }
 
 function resolveLoader(): string | null {

@@ -88,10 +88,25 @@ export function verifyDatabase(
       stallMs: o.stallMs,
     };
     return (
-      verifyInSegments(db, chains, anchors, segmented) ??
+      segmentedOrNull(db, chains, anchors, segmented) ??
       verifyChains(db, ownDevice, anchors)
     );
   });
+}
+
+/**
+ * The segmented report, or null when it saw a fault or could not read a
+ * segment: the sequential verifier then reports what it finds, the same
+ * fault or the same error, at the entry where it meets it first.
+ */
+function segmentedOrNull(
+  ...args: Parameters<typeof verifyInSegments>
+): VerifyReport | null {
+  try {
+    return verifyInSegments(...args);
+  } catch {
+    return null;
+  }
 }
 
 /**
