@@ -31,6 +31,10 @@ import {
   type PersistenceOptions,
   SqliteDocSource,
 } from './docs/sqlite-docs.ts';
+import {
+  CHECKPOINT_DEFAULTS,
+  WalCheckpointer,
+} from './docs/wal-checkpointer.ts';
 import { createApiHandler } from './http/index.ts';
 import { createStockApi } from './http/stock-routes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
@@ -73,6 +77,7 @@ export class Relay {
   readonly #secret: string | Buffer;
   readonly #log: Logger;
   readonly #docs: SqliteDocSource;
+  readonly #checkpoints: WalCheckpointer;
   readonly #branches: BranchDirectory;
   readonly #wss: WebSocketServer;
   readonly #http: Server;
@@ -84,6 +89,13 @@ export class Relay {
     this.#secret = options.secret;
     this.#log = (options.logger ?? silentLogger).child({ ns: 'relay' });
     this.db = openRelayDatabase(options.dataDir);
+
+    // Checkpoints leave the event loop: their fsyncs stalled every room.
+    this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_DEFAULTS.backstopPages}`);
+    this.#checkpoints = new WalCheckpointer(this.db.name, {
+      logger: this.#log,
+    });
+    this.#checkpoints.start();
     this.metrics = createRelayMetrics();
     this.#docs = new SqliteDocSource(this.db, {
       ...options.persistence,
@@ -186,6 +198,7 @@ export class Relay {
     this.#http.closeAllConnections();
     await closed;
     this.#docs.stop();
+    await this.#checkpoints.stop();
     this.db.close();
     this.#log.info({}, 'relay stopped');
   }

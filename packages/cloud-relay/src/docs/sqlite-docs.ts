@@ -18,13 +18,19 @@ import { GroupCommit } from './group-commit.ts';
 
 /** How the relay stores documents. */
 export interface PersistenceOptions {
-  /** Milliseconds to gather updates per commit; 0 (default) is one turn. */
+  /**
+   * Milliseconds to gather updates per commit (0 is one event-loop
+   * turn); default 20. Delivery does not wait for commits, so gathering
+   * longer costs only that much more wait for a sync answer, and saves a
+   * commit per update: at 400 updates a second, 50 commits instead of
+   * 400, each writing its pages to the WAL once.
+   */
   commitDelayMs?: number;
 }
 
 /** The defaults of {@link PersistenceOptions}. */
 export const PERSISTENCE_DEFAULTS = {
-  commitDelayMs: 0,
+  commitDelayMs: 20,
 } as const;
 
 export interface SqliteDocSourceOptions extends PersistenceOptions {
