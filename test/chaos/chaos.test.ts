@@ -25,7 +25,7 @@ test('a short chaos run keeps every invariant', async () => {
 
   const expected = ['kill-till', 'kill-relay'];
   if (report.mode === 'netns') expected.push('partition-till', 'cut-relay');
-  if (report.packetLoss) expected.push('packet-loss');
+  if (report.packetLoss) expected.push('packet-loss', 'split-lan');
   for (const kind of expected) {
     const n = report.injected[kind as keyof typeof report.injected] ?? 0;
     assert.ok(n > 0, `no ${kind} injected (seed ${seed})`);

@@ -12,6 +12,7 @@ import {
   quantityFaults,
   replicaFaults,
   tailFaults,
+  unflaggedDoubles,
   viewFaults,
 } from './checks.ts';
 import type { TillJournals } from './journals.ts';
@@ -101,6 +102,22 @@ test('a lost +1 and a diverging till are named', () => {
     viewFaults(['t1', 't2'], [[order(3)], [order(4)]]) ?? '',
     'differs on t2',
   );
+});
+
+test('an order sold by two tills without the conflict is named', () => {
+  const order: OrderLike = {
+    id: 'o1',
+    status: 'settled',
+    lines: [],
+    claims: [
+      { docNo: 'b-t1-1', device: 't1', credited: null },
+      { docNo: 'b-t2-1', device: 't2', credited: null },
+    ],
+    conflicts: [],
+  };
+  assert.match(unflaggedDoubles(['t1'], [[order]]) ?? '', 'not flagged');
+  order.conflicts.push({ kind: 'double-settlement' });
+  assert.is(unflaggedDoubles(['t1'], [[order]]), null);
 });
 
 test.run();

@@ -224,3 +224,26 @@ export function deadLetters(devices: string[], quiet: Quiet): string | null {
     ),
   );
 }
+
+/** An order sold by two tills shows the double settlement everywhere. */
+export function unflaggedDoubles(
+  devices: string[],
+  views: OrderLike[][],
+): string | null {
+  const faults: string[] = [];
+  views.forEach((view, i) => {
+    for (const order of view) {
+      const live = order.claims.filter((c) => !c.credited);
+      const sellers = new Set(live.map((c) => c.device));
+      const flagged = order.conflicts.some(
+        (c) => c.kind === 'double-settlement',
+      );
+      if (sellers.size > 1 && !flagged) {
+        faults.push(
+          `order ${order.id} sold by ${[...sellers].join(' and ')} is not flagged on ${devices[i]}`,
+        );
+      }
+    }
+  });
+  return first(faults);
+}

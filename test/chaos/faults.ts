@@ -14,6 +14,7 @@ export type FaultKind =
   | 'kill-till'
   | 'partition-till'
   | 'packet-loss'
+  | 'split-lan'
   | 'kill-relay'
   | 'cut-relay';
 
@@ -30,7 +31,7 @@ export interface Fault {
 export function faultKinds(lan: Lan): FaultKind[] {
   const kinds: FaultKind[] = ['kill-till', 'kill-relay'];
   if (lan.canPartition) kinds.push('partition-till', 'cut-relay');
-  if (lan.canDropPackets) kinds.push('packet-loss');
+  if (lan.canDropPackets) kinds.push('packet-loss', 'split-lan');
   return kinds;
 }
 
@@ -39,6 +40,7 @@ const WEIGHT: Record<FaultKind, number> = {
   'kill-till': 3,
   'partition-till': 2,
   'packet-loss': 2,
+  'split-lan': 1,
   'kill-relay': 1,
   'cut-relay': 1,
 };
@@ -48,6 +50,7 @@ const HOLD: Record<FaultKind, [number, number]> = {
   'kill-till': [300, 3_000],
   'partition-till': [2_000, 9_000],
   'packet-loss': [4_000, 10_000],
+  'split-lan': [3_000, 10_000],
   'kill-relay': [1_000, 6_000],
   'cut-relay': [2_000, 9_000],
 };
@@ -145,6 +148,11 @@ export class FaultRunner {
         break;
       case 'packet-loss':
         this.#lan.dropPackets(till, fault.percent);
+        await this.#sleep(fault.holdMs);
+        this.#lan.stopDropping(till);
+        break;
+      case 'split-lan':
+        this.#lan.splitFromPeers(till);
         await this.#sleep(fault.holdMs);
         this.#lan.stopDropping(till);
         break;

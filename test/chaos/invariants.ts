@@ -19,6 +19,7 @@ import {
   replicaFaults,
   resultOf,
   tailFaults,
+  unflaggedDoubles,
   verifyFaults,
   viewFaults,
 } from './checks.ts';
@@ -81,6 +82,9 @@ export async function checkAll(
     check('same-orders-on-every-till', () => viewFaults(devices, quiet.views)),
     check('no-order-lost', () => lostOrders(ledger, devices, quiet.views)),
     check('quantities', () => quantityFaults(ledger, devices, quiet.views)),
+    check('double-settlements-flagged', () =>
+      unflaggedDoubles(devices, quiet.views),
+    ),
     check('sales-have-claims', () => claimFaults(ledger, quiet.views)),
     check('no-dead-letters', () => deadLetters(devices, quiet)),
     check(

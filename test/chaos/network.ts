@@ -51,6 +51,12 @@ export interface Lan {
   restoreRelay(): void;
   /** Drops `percent` % of till `index`'s LAN packets, both ways. */
   dropPackets(index: number, percent: number): void;
+  /**
+   * Drops every packet between till `index` and the other tills, while
+   * the relay stays reachable: the tills can sync only through it.
+   */
+  splitFromPeers(index: number): void;
+  /** Removes every drop rule of till `index` (loss and split). */
   stopDropping(index: number): void;
   /** Undoes every partition, cut and loss rule. */
   healAll(): void;
@@ -213,36 +219,37 @@ export class NetnsLan implements Lan {
   }
 
   dropPackets(index: number, percent: number): void {
-    const ns = this.#ns(`t${index + 1}`);
     const p = String(percent / 100);
-    for (const [chain, dir] of [
-      ['INPUT', '-i'],
-      ['OUTPUT', '-o'],
-    ] as const) {
-      run('ip', [
-        'netns',
-        'exec',
-        ns,
-        'iptables',
-        '-A',
-        chain,
-        dir,
-        'eth0',
-        '-m',
-        'statistic',
-        '--mode',
-        'random',
-        '--probability',
-        p,
-        '-j',
-        'DROP',
-      ]);
+    const random = ['-m', 'statistic', '--mode', 'random', '--probability', p];
+    this.#iptables(index, '-A', 'INPUT', '-i', 'eth0', ...random, '-j', 'DROP');
+    this.#iptables(
+      index,
+      '-A',
+      'OUTPUT',
+      '-o',
+      'eth0',
+      ...random,
+      '-j',
+      'DROP',
+    );
+  }
+
+  splitFromPeers(index: number): void {
+    for (let other = 1; other <= this.#tills; other++) {
+      if (other === index + 1) continue;
+      const peer = `${LAN}.${other}`;
+      this.#iptables(index, '-A', 'INPUT', '-s', peer, '-j', 'DROP');
+      this.#iptables(index, '-A', 'OUTPUT', '-d', peer, '-j', 'DROP');
     }
   }
 
   stopDropping(index: number): void {
+    this.#iptables(index, '-F');
+  }
+
+  #iptables(index: number, ...args: string[]): void {
     const ns = this.#ns(`t${index + 1}`);
-    run('ip', ['netns', 'exec', ns, 'iptables', '-F']);
+    run('ip', ['netns', 'exec', ns, 'iptables', ...args]);
   }
 
   healAll(): void {
@@ -337,6 +344,9 @@ export class LoopbackLan implements Lan {
   restoreRelay(): void {}
   dropPackets(): void {
     throw new Error('packet loss needs network namespaces and iptables');
+  }
+  splitFromPeers(): void {
+    throw new Error('a LAN split needs network namespaces and iptables');
   }
   stopDropping(): void {}
   healAll(): void {}

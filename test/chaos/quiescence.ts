@@ -12,7 +12,7 @@ export interface OrderLike {
   lines: { id: string; qty: number; voided: boolean }[];
   status: string;
   conflicts: { kind: string }[];
-  claims: { docNo: string }[];
+  claims: { docNo: string; device: string; credited: unknown }[];
 }
 
 export interface StatusLike {

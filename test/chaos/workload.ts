@@ -17,6 +17,7 @@ type Action =
   | 'double-plus-one'
   | 'send'
   | 'settle'
+  | 'settle-twice'
   | 'void'
   | 'credit';
 
@@ -27,6 +28,7 @@ const ACTIONS: [Action, number][] = [
   ['double-plus-one', 20],
   ['send', 10],
   ['settle', 10],
+  ['settle-twice', 1],
   ['void', 3],
   ['credit', 3],
 ];
@@ -97,6 +99,8 @@ export class Workload {
         return this.#withOrder(rng, (o) => this.#send(rng, o));
       case 'settle':
         return this.#withOrder(rng, (o) => this.#settle(rng, o));
+      case 'settle-twice':
+        return this.#withOrder(rng, (o) => this.#settleTwice(rng, o));
       case 'void':
         return this.#void(rng);
       case 'credit':
@@ -191,8 +195,30 @@ export class Workload {
     this.#ledger.count('send', outcome);
   }
 
-  async #settle(rng: Rng, order: OrderRecord): Promise<void> {
+  #settle(rng: Rng, order: OrderRecord): Promise<void> {
     const till = rng.chance(0.7) ? order.home : this.#any(rng);
+    return this.#settleOn(order, till, rng.chance(0.4), 'settle');
+  }
+
+  /**
+   * Two tills settle one order at the same moment. Together, the second
+   * sees the first claim and is refused; apart (a partition), both sell
+   * it and every till must then show the double settlement.
+   */
+  async #settleTwice(rng: Rng, order: OrderRecord): Promise<void> {
+    const [a, b] = rng.shuffle(this.#cluster.tills.map((t) => t.index));
+    await Promise.all([
+      this.#settleOn(order, a!, rng.chance(0.5), 'settle-twice'),
+      this.#settleOn(order, b!, rng.chance(0.5), 'settle-twice'),
+    ]);
+  }
+
+  async #settleOn(
+    order: OrderRecord,
+    till: number,
+    cash: boolean,
+    op: string,
+  ): Promise<void> {
     const view = okBody(
       await this.#cluster.till<{ totals?: { total: number } }>(
         till,
@@ -202,7 +228,6 @@ export class Workload {
     );
     const total = view?.totals?.total ?? 0;
     if (total <= 0) return;
-    const cash = rng.chance(0.4);
     const amount = cash ? Math.ceil(total / 500) * 500 : total;
     const outcome = await this.#cluster.till(
       till,
@@ -215,7 +240,7 @@ export class Workload {
       // a second sale of the same order, so the order is left alone.
       order.state = 'uncertain';
     }
-    const body = this.#ledger.count('settle', outcome) ? okBody(outcome) : null;
+    const body = this.#ledger.count(op, outcome) ? okBody(outcome) : null;
     if (outcome.kind === 'answered' && outcome.status === 409) {
       order.state = 'settled';
     }
