@@ -119,4 +119,23 @@ test('records credit notes and reprints instead of checking them', () => {
   });
 });
 
+test('lists the documents of each segment in order', () => {
+  withStore((dir, audited) => {
+    const { db, tasks } = plan(dir);
+    try {
+      const own = tasks.filter((t) => !t.replica);
+      const listed = own.flatMap((t) => [
+        ...verifySegment(db, t).documents.seqs,
+      ]);
+      const documents = audited.chain.filter((e) => e.docNo !== null);
+      assert.equal(
+        listed,
+        documents.map((e) => e.seq),
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
+
 test.run();

@@ -159,6 +159,24 @@ test('references to other chains resolve at the end the same way', () => {
   });
 });
 
+test('finds originals without the database indexes an attacker could edit', () => {
+  const dropped: Tampering = {
+    name: 'indexes dropped',
+    apply: (dir) =>
+      tamper(dir, (db) => {
+        for (const index of ['journal_doc_no', 'replica_doc_no']) {
+          db.exec(`DROP INDEX ${index}`);
+        }
+      }),
+  };
+  withCase(dropped, (db, anchors) => {
+    const expected = verifySequentially(db, 'till-1', anchors);
+    assert.ok(expected.ok);
+    const chains = chainsOf(db, 'till-1');
+    assert.equal(verifyInSegments(db, chains, anchors, SEGMENTED), expected);
+  });
+});
+
 test('a payload that is not JSON throws the sequential error either way', () => {
   const unreadable: Tampering = {
     name: 'unreadable payload',

@@ -1,29 +1,35 @@
 /**
  * Checks the credit notes and reprints that segments recorded, in chain
  * order, through one {@link ReferenceBook}, as the sequential verifier
- * does while it reads. The book holds documents; rather than hand it
- * every sale of every segment, the replay adds to it, just before each
- * reference, the document that reference names, read from the
- * database: the latest entry with that number at or before the
- * reference, which is exactly the one the sequential book would hold
- * there. This is sound only for chains that verified clean.
+ * does while it reads. Rather than hand the book every sale, the replay
+ * gives it, just before each reference, the document that reference
+ * names: the latest document with that number at or before the
+ * reference, which is exactly the one the sequential book holds there.
+ *
+ * Documents are found through the chains' document lists, not the
+ * database's indexes, which an attacker could edit apart from the rows:
+ * in a chain that verified clean, the document numbered n is its n-th
+ * document. So this is sound only for chains that verified clean.
  */
-import type { Database } from 'better-sqlite3';
+import { parseDocNo } from './doc-number.ts';
 import type { ChainFault } from './faults.ts';
 import {
   type BookResult,
   type DocumentFacts,
   ReferenceBook,
 } from './reference-book.ts';
-import type { RecordedReference } from './segment.ts';
-import type { ChainToVerify } from './segment-plan.ts';
+import type { DocumentList, RecordedReference } from './reference-recorder.ts';
 
 /** A place in the verification order: chain index, then seq. */
 type Position = [chain: number, seq: number];
 
-/** A chain that verified clean, with the references it recorded. */
-export interface VerifiedChain extends ChainToVerify {
+/** A chain that verified clean, with what its segments recorded. */
+export interface VerifiedChain {
+  device: string;
+  /** Its last document number (gives the series), or null. */
+  lastDocNo: string | null;
   references: RecordedReference[];
+  documents: DocumentList;
 }
 
 /**
@@ -31,11 +37,8 @@ export interface VerifiedChain extends ChainToVerify {
  * Returns the first fault, as `ReferenceBook` reports it, or the count
  * of references to chains not held.
  */
-export function replayReferences(
-  db: Database,
-  chains: VerifiedChain[],
-): BookResult {
-  const replay = new Replay(db, chains);
+export function replayReferences(chains: VerifiedChain[]): BookResult {
+  const replay = new Replay(chains);
   for (const [index, chain] of chains.entries()) {
     for (const recorded of chain.references) {
       const found = replay.check(index, recorded);
@@ -48,28 +51,15 @@ export function replayReferences(
 class Replay {
   #book = new ReferenceBook();
   #chains: VerifiedChain[];
-  #held: Set<string>;
-  /** Chain index of each replica device. */
-  #replicaIndex = new Map<string, number>();
+  #series: (string | null)[];
   /** Position of the document the book holds for each number it was given. */
   #added = new Map<string, Position>();
-  #own: (docNo: string) => unknown[];
-  #replicas: (docNo: string) => unknown[];
 
-  constructor(db: Database, chains: VerifiedChain[]) {
+  constructor(chains: VerifiedChain[]) {
     this.#chains = chains;
-    this.#held = new Set(chains.map((c) => c.device));
-    for (const [i, c] of chains.entries()) {
-      if (c.replica) this.#replicaIndex.set(c.device, i);
-    }
-    const own = db.prepare(
-      'SELECT device, seq, kind, total, doc_no AS docNo FROM journal WHERE doc_no = ?',
+    this.#series = chains.map((c) =>
+      c.lastDocNo ? (parseDocNo(c.lastDocNo)?.series ?? null) : null,
     );
-    const replicas = db.prepare(
-      'SELECT device, seq, kind, total, doc_no AS docNo FROM replica_journal WHERE doc_no = ?',
-    );
-    this.#own = (docNo) => own.all(docNo);
-    this.#replicas = (docNo) => replicas.all(docNo);
   }
 
   check(chain: number, { entry, ref, copy }: RecordedReference) {
@@ -90,7 +80,7 @@ class Replay {
     for (const chain of this.#chains) {
       for (const { ref } of chain.references) this.#ensure(ref, end);
     }
-    return this.#book.finish(this.#held);
+    return this.#book.finish(new Set(this.#chains.map((c) => c.device)));
   }
 
   /** Gives the book the document `ref` names as it stood at `at`. */
@@ -108,17 +98,24 @@ class Replay {
     this.#added.set(docNo, latest.at);
   }
 
-  /** Every held entry numbered `docNo` within the verified chains. */
+  /** The document numbered `docNo` in each chain of its series. */
   *#documents(docNo: string) {
-    for (const doc of this.#own(docNo) as DocumentFacts[]) {
-      if (doc.seq > (this.#chains[0] as VerifiedChain).lastSeq) continue;
-      yield { doc, at: [0, doc.seq] as Position };
-    }
-    for (const doc of this.#replicas(docNo) as DocumentFacts[]) {
-      const index = this.#replicaIndex.get(doc.device);
-      if (index === undefined) continue;
-      if (doc.seq > (this.#chains[index] as VerifiedChain).lastSeq) continue;
-      yield { doc, at: [index, doc.seq] as Position };
+    const parsed = parseDocNo(docNo);
+    if (!parsed) return;
+    for (const [index, chain] of this.#chains.entries()) {
+      if (this.#series[index] !== parsed.series) continue;
+      const n = parsed.counter - 1;
+      const { seqs, totals, credit } = chain.documents;
+      if (n >= seqs.length) continue;
+      const seq = seqs[n] as number;
+      const doc: DocumentFacts = {
+        device: chain.device,
+        seq,
+        kind: credit[n] ? 'credit-note' : 'sale',
+        total: totals[n] as number,
+        docNo,
+      };
+      yield { doc, at: [index, seq] as Position };
     }
   }
 }

@@ -16,6 +16,7 @@ import {
 } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import { ChainVerifier } from './chain-verifier.ts';
+import { ReferenceRecorder } from './reference-recorder.ts';
 import {
   type SegmentResult,
   type SegmentTask,
@@ -202,6 +203,7 @@ function unreadable(error: string | undefined): SegmentResult {
     fault,
     summary: new ChainVerifier('').summary(),
     references: [],
+    documents: new ReferenceRecorder().documents(),
   };
 }
 

@@ -5,8 +5,9 @@
  * Z count) is read from the database, where the segments before it are
  * verified at the same time; the verification is sound only once they
  * all pass, which the caller checks. Credit notes and reprints are
- * recorded rather than checked: their originals may lie in another
- * segment, so the caller replays them in order through one book.
+ * recorded rather than checked, with the segment's documents: their
+ * originals may lie in another segment, so the caller replays them in
+ * order through one book.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
@@ -16,7 +17,11 @@ import {
   ChainVerifier,
 } from './chain-verifier.ts';
 import { type ChainFault, fault } from './faults.ts';
-import type { DocumentBook, DocumentFacts } from './reference-book.ts';
+import {
+  type DocumentList,
+  type RecordedReference,
+  ReferenceRecorder,
+} from './reference-recorder.ts';
 import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
 
 /** A range of one chain to verify: `from` to `to`, both included. */
@@ -29,14 +34,6 @@ export interface SegmentTask {
   anchors: Anchor[];
 }
 
-/** A credit note or reprint seen in a segment, for the book. */
-export interface RecordedReference {
-  entry: DocumentFacts;
-  ref: unknown;
-  /** Reprints only: the copy number the entry claims. */
-  copy?: unknown;
-}
-
 /** What a segment showed. */
 export interface SegmentResult {
   /** The first fault inside the segment, or null. */
@@ -44,23 +41,8 @@ export interface SegmentResult {
   /** The chain's state after the segment's last entry. */
   summary: ChainSummary;
   references: RecordedReference[];
-}
-
-/** Records references in order and checks none. */
-export class ReferenceRecorder implements DocumentBook {
-  readonly references: RecordedReference[] = [];
-
-  addDocument(): void {}
-
-  addCredit(entry: DocumentFacts, ref: unknown): null {
-    this.references.push({ entry: factsOf(entry), ref });
-    return null;
-  }
-
-  addReprint(entry: DocumentFacts, ref: unknown, copy: unknown): null {
-    this.references.push({ entry: factsOf(entry), ref, copy });
-    return null;
-  }
+  /** The segment's documents, for references from later segments. */
+  documents: DocumentList;
 }
 
 /**
@@ -88,6 +70,7 @@ export function verifySegment(db: Database, task: SegmentTask): SegmentResult {
     fault: verifier.fault,
     summary: verifier.summary(),
     references: recorder.references,
+    documents: recorder.documents(),
   };
 }
 
@@ -104,17 +87,7 @@ function misplaced(task: SegmentTask): SegmentResult {
     },
     summary: new ChainVerifier(task.device).summary(),
     references: [],
-  };
-}
-
-/** Copies the facts only: the entry itself holds its whole payload. */
-function factsOf(e: DocumentFacts): DocumentFacts {
-  return {
-    device: e.device,
-    seq: e.seq,
-    kind: e.kind,
-    total: e.total,
-    docNo: e.docNo,
+    documents: new ReferenceRecorder().documents(),
   };
 }
 

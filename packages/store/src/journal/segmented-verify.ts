@@ -12,6 +12,7 @@
 import type { Database } from 'better-sqlite3';
 import { type Anchor, anchorBeyond } from './chain-verifier.ts';
 import type { ChainFault } from './faults.ts';
+import { joinDocuments } from './reference-recorder.ts';
 import { replayReferences, type VerifiedChain } from './reference-replay.ts';
 import type { SegmentResult, SegmentTask } from './segment.ts';
 import { type ChainToVerify, planSegments } from './segment-plan.ts';
@@ -55,7 +56,7 @@ export function verifyInSegments(
   );
   if (problem || anchors.some((a) => !held.has(a.device))) return null;
 
-  const book = replayReferences(db, verified);
+  const book = replayReferences(verified);
   if (book.fault) return null;
   return {
     ok: true,
@@ -65,7 +66,8 @@ export function verifyInSegments(
   };
 }
 
-type JoinedChain = VerifiedChain & { summary: SegmentResult['summary'] };
+type JoinedChain = VerifiedChain &
+  ChainToVerify & { summary: SegmentResult['summary'] };
 
 /** Each chain's segments as one: entries summed, the last state kept. */
 function joinSegments(
@@ -82,7 +84,9 @@ function joinSegments(
     const last = mine.at(-1) as SegmentResult;
     return {
       ...chain,
+      lastDocNo: last.summary.lastDocNo,
       references: mine.flatMap((r) => r.references),
+      documents: joinDocuments(mine.map((r) => r.documents)),
       summary: {
         ...last.summary,
         entries: mine.reduce((n, r) => n + r.summary.entries, 0),
