@@ -25,20 +25,27 @@ export interface VerifyOptions {
   /**
    * Stores with at least this many entries (all chains together) are
    * verified in segments on several threads; smaller ones on the calling
-   * thread alone, where a worker's start-up (about 100 ms) would cost more
-   * than it saves. `Infinity` turns the threads off.
+   * thread alone, where a worker's start-up (about 60 ms, then code not
+   * yet optimised) would cost more than it saves. Default 20,000;
+   * `Infinity` turns the threads off.
    */
   parallelFrom?: number;
-  /** Worker threads besides the calling one. */
+  /**
+   * Worker threads besides the calling one, which verifies segments too.
+   * Default: one fewer than `os.availableParallelism()`, at most 3.
+   */
   workers?: number;
-  /** Entries per segment, about; 0 chooses from the store's size. */
+  /** Entries per segment, about. Default 0: eight segments per thread. */
   segmentEntries?: number;
-  /** How long to wait for a worker's segment before verifying it here. */
+  /**
+   * How long the calling thread waits for a worker's segment before it
+   * verifies that segment itself. Default 5,000 ms.
+   */
   stallMs?: number;
 }
 
 /** Defaults of {@link VerifyOptions}. */
-export const VERIFY_DEFAULTS: Required<VerifyOptions> = {
+export const VERIFY_DEFAULTS: Readonly<Required<VerifyOptions>> = {
   parallelFrom: 20_000,
   workers: Math.max(0, Math.min(availableParallelism(), 4) - 1),
   segmentEntries: 0,
