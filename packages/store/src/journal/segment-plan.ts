@@ -31,13 +31,28 @@ export function chainsOf(db: Database, ownDevice: string): ChainToVerify[] {
 }
 
 /**
+ * Entries in the next segment, given how many of the chain are left: a
+ * number, or a function of what is left.
+ */
+export type SegmentSize = number | ((remaining: number) => number);
+
+/**
+ * Shrinking segments for `threads` threads (guided scheduling): each
+ * takes a share of what is left, so the first are long and the last
+ * short, and no thread waits long for another's last segment.
+ */
+export function guidedSize(threads: number, least = 2_000): SegmentSize {
+  return (remaining) => Math.max(least, Math.ceil(remaining / (2 * threads)));
+}
+
+/**
  * Segments of every chain, in order, each about `size` entries: a cut
  * goes after the first Z closing at or past the point `size` entries on.
  */
 export function planSegments(
   db: Database,
   chains: ChainToVerify[],
-  size: number,
+  size: SegmentSize,
   anchors: Anchor[],
 ): SegmentTask[] {
   const own = db
@@ -65,12 +80,15 @@ export function planSegments(
 
 function* cuts(
   lastSeq: number,
-  size: number,
+  size: SegmentSize,
   nextClosing: (from: number) => unknown,
 ): Generator<[number, number]> {
   let from = 1;
-  while (lastSeq - from + 1 >= 2 * size) {
-    const z = nextClosing(from + size - 1) as number | undefined;
+  for (;;) {
+    const remaining = lastSeq - from + 1;
+    const next = typeof size === 'number' ? size : size(remaining);
+    if (remaining < 2 * next) break;
+    const z = nextClosing(from + next - 1) as number | undefined;
     if (z === undefined) break;
     yield [from, z];
     from = z + 1;

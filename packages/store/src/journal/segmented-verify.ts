@@ -15,7 +15,11 @@ import type { ChainFault } from './faults.ts';
 import { joinDocuments } from './reference-recorder.ts';
 import { replayReferences, type VerifiedChain } from './reference-replay.ts';
 import type { SegmentResult, SegmentTask } from './segment.ts';
-import { type ChainToVerify, planSegments } from './segment-plan.ts';
+import {
+  type ChainToVerify,
+  planSegments,
+  type SegmentSize,
+} from './segment-plan.ts';
 import { runSegments } from './segment-pool.ts';
 import type { VerifyReport } from './verify.ts';
 
@@ -23,8 +27,8 @@ import type { VerifyReport } from './verify.ts';
 export interface SegmentedOptions {
   /** Threads besides the main one. */
   workers: number;
-  /** Entries per segment, about. */
-  segmentEntries: number;
+  /** Entries per segment, about, or how to size each. */
+  segmentEntries: SegmentSize;
   mmapBytes: number;
   stallMs: number;
 }

@@ -17,7 +17,7 @@ import {
 import type { ChainFault } from './faults.ts';
 import { ReferenceBook } from './reference-book.ts';
 import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
-import { chainsOf } from './segment-plan.ts';
+import { chainsOf, guidedSize } from './segment-plan.ts';
 import { type SegmentedOptions, verifyInSegments } from './segmented-verify.ts';
 
 /** Options of {@link verifyDatabase}; defaults in {@link VERIFY_DEFAULTS}. */
@@ -35,7 +35,10 @@ export interface VerifyOptions {
    * Default: one fewer than `os.availableParallelism()`, at most 3.
    */
   workers?: number;
-  /** Entries per segment, about. Default 0: eight segments per thread. */
+  /**
+   * Entries per segment, about. Default 0: shrinking segments, each a
+   * share of what is left (see `guidedSize`).
+   */
   segmentEntries?: number;
   /**
    * How long the calling thread waits for a worker's segment before it
@@ -90,7 +93,7 @@ export function verifyDatabase(
     }
     const segmented: SegmentedOptions = {
       workers: o.workers,
-      segmentEntries: o.segmentEntries || segmentSize(size, o.workers + 1),
+      segmentEntries: o.segmentEntries || guidedSize(o.workers + 1),
       mmapBytes: VERIFY_MMAP_BYTES,
       stallMs: o.stallMs,
     };
@@ -126,11 +129,6 @@ export function verifySequentially(
   anchors: Anchor[] = [],
 ): VerifyReport {
   return withMemoryMap(db, () => verifyChains(db, ownDevice, anchors));
-}
-
-/** About eight segments per thread, so a thread that ends early takes another and none waits long for the last. */
-function segmentSize(entries: number, threads: number): number {
-  return Math.max(2_000, Math.ceil(entries / (threads * 8)));
 }
 
 /**
