@@ -8,10 +8,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type JournalEntry, Store } from '../src/index.ts';
 import {
+  type JournalEntry,
+  Store,
+  VERIFY_DEFAULTS,
+  verifySequentially,
+} from '../src/index.ts';
+import {
+  DAY,
   openStore,
   runJournal,
+  salePayload,
   settleMany,
   TestClock,
   tempDir,
@@ -141,6 +148,54 @@ test('export writes the own journal as JSON Lines, and the replicas on request',
       .split('\n')
       .map((l) => JSON.parse(l));
     assert.equal(withReplicas, entries);
+  } finally {
+    remove();
+  }
+});
+
+/** A till folder big enough for `verify` to use worker threads. */
+function largeFolder(dir: string): void {
+  const store = openStore(dir);
+  const who = { user: 'cashier-1', businessDate: DAY };
+  store.database.transaction(() => {
+    for (
+      let i = 0;
+      store.journal.headSeq() < VERIFY_DEFAULTS.parallelFrom;
+      i++
+    ) {
+      if (i % 500 === 499) store.closeDay(who);
+      else store.settle({ ...who, invoice: salePayload(`o-${i}`) });
+    }
+  })();
+  store.close();
+}
+
+function sequentialReport(dir: string) {
+  const store = Store.open({ dir, readonly: true });
+  try {
+    return verifySequentially(store.database, store.device);
+  } finally {
+    store.close();
+  }
+}
+
+test('verify of a store big enough for threads reports as the sequential verifier', () => {
+  const { dir, remove } = tempDir();
+  try {
+    largeFolder(dir);
+    const clean = cli('verify', '--data', dir);
+    assert.is(clean.code, 0, clean.stderr);
+    assert.equal(JSON.parse(clean.stdout), sequentialReport(dir));
+
+    const seq = VERIFY_DEFAULTS.parallelFrom - 700;
+    tamper(dir, (db) =>
+      db.exec(`UPDATE journal SET tax = 1 WHERE seq = ${seq}`),
+    );
+    const broken = cli('verify', '--data', dir);
+    assert.is(broken.code, 1);
+    const report = JSON.parse(broken.stdout);
+    assert.equal([report.fault.code, report.fault.seq], ['hash-mismatch', seq]);
+    assert.equal(report, sequentialReport(dir));
   } finally {
     remove();
   }

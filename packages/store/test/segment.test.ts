@@ -2,7 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JournalEntry } from '../src/index.ts';
 import { verifySegment } from '../src/journal/segment.ts';
-import { chainsOf, planSegments } from '../src/journal/segment-plan.ts';
+import {
+  chainsOf,
+  guidedSize,
+  planSegments,
+} from '../src/journal/segment-plan.ts';
 import { tempDir } from './journal-fixtures.ts';
 import {
   type Audited,
@@ -50,6 +54,29 @@ test('cuts each chain right after Z closings and covers every entry', () => {
     assert.equal(
       tasks.filter((t) => t.replica).map((t) => [t.device, t.from, t.to]),
       [['till-2', 1, audited.peer.length]],
+    );
+  });
+});
+
+test('guided sizing makes segments shrink towards the end', () => {
+  const take = guidedSize(2, 1_000);
+  assert.is(take(100_000), 25_000);
+  assert.is(take(8_000), 2_000);
+  assert.is(take(3_000), 1_000);
+  withStore((dir, audited) => {
+    const db = openAudit(dir);
+    const tasks = planSegments(
+      db,
+      chainsOf(db, 'till-1'),
+      guidedSize(1, 2),
+      [],
+    );
+    db.close();
+    const own = tasks.filter((t) => !t.replica).map((t) => t.to - t.from + 1);
+    assert.ok((own[0] ?? 0) > (own.at(-1) ?? 0), own.join(' '));
+    assert.is(
+      own.reduce((n, k) => n + k, 0),
+      audited.chain.length,
     );
   });
 });

@@ -41,7 +41,10 @@ export type SegmentSize = number | ((remaining: number) => number);
  * takes a share of what is left, so the first are long and the last
  * short, and no thread waits long for another's last segment.
  */
-export function guidedSize(threads: number, least = 2_000): SegmentSize {
+export function guidedSize(
+  threads: number,
+  least = 2_000,
+): (remaining: number) => number {
   return (remaining) => Math.max(least, Math.ceil(remaining / (2 * threads)));
 }
 
