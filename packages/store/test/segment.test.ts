@@ -68,7 +68,7 @@ test('guided sizing makes segments shrink towards the end', () => {
     const tasks = planSegments(
       db,
       chainsOf(db, 'till-1'),
-      guidedSize(1, 2),
+      guidedSize(2, 2),
       [],
     );
     db.close();
