@@ -7,6 +7,7 @@ import {
   guidedSize,
   planSegments,
 } from '../src/journal/segment-plan.ts';
+import { runSegments } from '../src/journal/segment-pool.ts';
 import { tempDir } from './journal-fixtures.ts';
 import {
   type Audited,
@@ -159,6 +160,46 @@ test('lists the documents of each segment in order', () => {
         listed,
         documents.map((e) => e.seq),
       );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+test('worker threads give every segment the calling thread would', () => {
+  withStore((dir) => {
+    const { db, tasks } = plan(dir);
+    try {
+      const options = { workers: 2, mmapBytes: 0, stallMs: 60_000 };
+      const run = runSegments(db, tasks, { ...options, callerTakes: false });
+      assert.not.ok(run.faulty);
+      assert.equal(
+        run.results,
+        tasks.map((t) => verifySegment(db, t)),
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+test('worker threads verify segments as the calling thread does', () => {
+  withStore((dir, audited) => {
+    broken('a deleted row in the second segment').apply(dir, audited);
+    const { db, tasks } = plan(dir);
+    try {
+      const options = { workers: 2, mmapBytes: 0, stallMs: 60_000 };
+      const { results, faulty } = runSegments(db, tasks, {
+        ...options,
+        callerTakes: false,
+      });
+      assert.ok(faulty);
+      const second = results[1]?.fault;
+      assert.equal(
+        [second?.code, second?.seq],
+        ['seq-gap', (audited.closings[0] as JournalEntry).seq + 3],
+      );
+      assert.equal(results[1], verifySegment(db, tasks[1] as never));
     } finally {
       db.close();
     }

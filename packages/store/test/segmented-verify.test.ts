@@ -87,7 +87,7 @@ for (const tampering of TAMPERINGS) {
       const report = verifyDatabase(db, 'till-1', anchors, {
         parallelFrom: 0,
         segmentEntries: SEGMENT_ENTRIES,
-        workers: 0,
+        workers: 1,
       });
       assert.equal(report, expected);
     });
@@ -189,7 +189,7 @@ test('a payload that is not JSON throws the sequential error either way', () => 
   withCase(unreadable, (db, anchors) => {
     const message = errorOf(() => verifySequentially(db, 'till-1', anchors));
     assert.ok(message, 'the sequential verifier throws');
-    for (const workers of [0, 1]) {
+    for (const workers of [1, 2]) {
       const options = {
         parallelFrom: 0,
         segmentEntries: SEGMENT_ENTRIES,

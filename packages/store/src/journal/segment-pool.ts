@@ -60,6 +60,11 @@ export interface PoolOptions {
   mmapBytes: number;
   /** How long the main thread waits for a worker's segment before verifying it itself. */
   stallMs: number;
+  /**
+   * The main thread takes segments too (default). Tests turn it off to
+   * see the workers do every segment.
+   */
+  callerTakes?: boolean;
 }
 
 /**
@@ -78,7 +83,7 @@ export function runSegments(
     startWorker(db.name, tasks, control, options.mmapBytes),
   );
   try {
-    return collect(db, tasks, control, ports, options.stallMs);
+    return collect(db, tasks, control, ports, options);
   } finally {
     // Later claims find nothing left; the workers end on their own.
     Atomics.store(control, NEXT_TASK, tasks.length);
@@ -126,7 +131,7 @@ function collect(
   tasks: SegmentTask[],
   control: Int32Array,
   started: Started[],
-  stallMs: number,
+  { stallMs, callerTakes = true }: PoolOptions,
 ): { results: SegmentResult[]; faulty: boolean } {
   const results: (SegmentResult | undefined)[] = new Array(tasks.length).fill(
     undefined,
@@ -134,7 +139,7 @@ function collect(
   const done = (result: SegmentResult) => result.fault !== null;
 
   // Take segments while any are left, reading answers in between.
-  for (;;) {
+  while (callerTakes) {
     const index = Atomics.add(control, NEXT_TASK, 1);
     const task = tasks[index];
     if (!task) break;

@@ -32,7 +32,8 @@ export interface VerifyOptions {
   parallelFrom?: number;
   /**
    * Worker threads besides the calling one, which verifies segments too.
-   * Default: one fewer than `os.availableParallelism()`, at most 3.
+   * Default: one fewer than `os.availableParallelism()`, at most 3; with
+   * none, verification is sequential.
    */
   workers?: number;
   /**
@@ -88,7 +89,7 @@ export function verifyDatabase(
     const chains = chainsOf(db, ownDevice);
     const size = chains.reduce((n, c) => n + c.lastSeq, 0);
     const shared = !db.memory && !db.inTransaction;
-    if (!shared || size < o.parallelFrom) {
+    if (!shared || o.workers < 1 || size < o.parallelFrom) {
       return verifyChains(db, ownDevice, anchors);
     }
     const segmented: SegmentedOptions = {
