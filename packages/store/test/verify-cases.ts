@@ -265,6 +265,16 @@ export const TAMPERINGS: Tampering[] = [
     },
   },
   {
+    name: 'a row below seq 1, written with the CHECK constraints off',
+    apply: (dir) =>
+      tamper(dir, (db) => {
+        db.pragma('ignore_check_constraints = ON');
+        db.exec(
+          `INSERT INTO journal (${ENTRY_COLUMNS}) SELECT ${ENTRY_COLUMNS.replace('seq,', '0,').replace('doc_no', 'NULL')} FROM journal WHERE seq = 1`,
+        );
+      }),
+  },
+  {
     name: 'an edited replica entry',
     apply: (dir) =>
       tamper(dir, (db) => {

@@ -81,6 +81,11 @@ export function planSegments(
   return tasks;
 }
 
+/**
+ * The ranges of one chain. The first has no lower bound: a row below
+ * seq 1 (possible only in an edited schema) is read, and refused, as
+ * the sequential verifier refuses it.
+ */
 function* cuts(
   lastSeq: number,
   size: SegmentSize,
@@ -93,8 +98,8 @@ function* cuts(
     if (remaining < 2 * next) break;
     const z = nextClosing(from + next - 1) as number | undefined;
     if (z === undefined) break;
-    yield [from, z];
+    yield [from === 1 ? Number.NEGATIVE_INFINITY : from, z];
     from = z + 1;
   }
-  yield [from, lastSeq];
+  yield [from === 1 ? Number.NEGATIVE_INFINITY : from, lastSeq];
 }

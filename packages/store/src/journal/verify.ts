@@ -89,7 +89,10 @@ export function verifyDatabase(
     const chains = chainsOf(db, ownDevice);
     const size = chains.reduce((n, c) => n + c.lastSeq, 0);
     const shared = !db.memory && !db.inTransaction;
-    if (!shared || o.workers < 1 || size < o.parallelFrom) {
+    // A sequence number that is not an integer (an edited schema) is
+    // for the sequential verifier to name.
+    const plain = chains.every((c) => Number.isSafeInteger(c.lastSeq));
+    if (!shared || !plain || o.workers < 1 || size < o.parallelFrom) {
       return verifyChains(db, ownDevice, anchors);
     }
     const segmented: SegmentedOptions = {
