@@ -45,15 +45,15 @@ test('cuts each chain right after Z closings and covers every entry', () => {
     db.close();
     const own = tasks.filter((t) => !t.replica);
     const zSeqs = new Set(audited.closings.map((z) => z.seq));
-    assert.is(own[0]?.from, Number.NEGATIVE_INFINITY, 'no lower bound');
+    assert.is(own[0]?.after, Number.NEGATIVE_INFINITY, 'no lower bound');
     for (let i = 1; i < own.length; i++) {
-      assert.is(own[i]?.from, (own[i - 1]?.to ?? 0) + 1);
-      assert.ok(zSeqs.has((own[i]?.from ?? 0) - 1), 'starts after a Z');
+      assert.is(own[i]?.after, own[i - 1]?.to);
+      assert.ok(zSeqs.has(own[i]?.after ?? 0), 'starts after a Z');
     }
     assert.is(own.at(-1)?.to, (audited.chain.at(-1) as JournalEntry).seq);
     assert.ok(own.length >= 4);
     assert.equal(
-      tasks.filter((t) => t.replica).map((t) => [t.device, t.from, t.to]),
+      tasks.filter((t) => t.replica).map((t) => [t.device, t.after, t.to]),
       [['till-2', Number.NEGATIVE_INFINITY, audited.peer.length]],
     );
   });
@@ -75,7 +75,7 @@ test('guided sizing makes segments shrink towards the end', () => {
     db.close();
     const own = tasks
       .filter((t) => !t.replica)
-      .map((t) => t.to - Math.max(t.from, 1) + 1);
+      .map((t) => t.to - Math.max(t.after, 0));
     assert.ok((own[0] ?? 0) > (own.at(-1) ?? 0), own.join(' '));
     assert.is(
       own.reduce((n, k) => n + k, 0),
@@ -121,7 +121,7 @@ test('a seam break is found at the first entry after the seam', () => {
       const z = audited.closings[1] as JournalEntry;
       const before = tasks.findIndex((t) => t.to === z.seq);
       const after = tasks[before + 1];
-      assert.ok(after && after.from === z.seq + 1);
+      assert.ok(after && after.after === z.seq);
       assert.is(verifySegment(db, tasks[before] as never).fault, null);
       const found = verifySegment(db, after).fault;
       assert.equal([found?.code, found?.seq], ['broken-link', z.seq + 1]);

@@ -74,23 +74,25 @@ export function planSegments(
     const nextClosing = chain.replica
       ? (from: number) => replica.get(chain.device, from, chain.lastSeq)
       : (from: number) => own.get(from, chain.lastSeq);
-    for (const [from, to] of cuts(chain.lastSeq, size, nextClosing)) {
-      tasks.push({ ...chain, from, to, anchors: mine });
+    for (const [after, to] of cuts(chain.lastSeq, size, nextClosing)) {
+      tasks.push({ ...chain, after, to, anchors: mine });
     }
   }
   return tasks;
 }
 
 /**
- * The ranges of one chain. The first has no lower bound: a row below
- * seq 1 (possible only in an edited schema) is read, and refused, as
- * the sequential verifier refuses it.
+ * The ranges of one chain, each past the one before: the first has no
+ * lower bound, so a row below seq 1 (possible only in an edited schema)
+ * is read, and refused, as the sequential verifier refuses it; and a
+ * range ends where the next begins, so no row falls between two.
  */
 function* cuts(
   lastSeq: number,
   size: SegmentSize,
   nextClosing: (from: number) => unknown,
-): Generator<[number, number]> {
+): Generator<[after: number, to: number]> {
+  let after = Number.NEGATIVE_INFINITY;
   let from = 1;
   for (;;) {
     const remaining = lastSeq - from + 1;
@@ -98,8 +100,9 @@ function* cuts(
     if (remaining < 2 * next) break;
     const z = nextClosing(from + next - 1) as number | undefined;
     if (z === undefined) break;
-    yield [from === 1 ? Number.NEGATIVE_INFINITY : from, z];
+    yield [after, z];
+    after = z;
     from = z + 1;
   }
-  yield [from === 1 ? Number.NEGATIVE_INFINITY : from, lastSeq];
+  yield [after, lastSeq];
 }

@@ -24,11 +24,12 @@ import {
 } from './reference-recorder.ts';
 import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
 
-/** A range of one chain to verify: `from` to `to`, both included. */
+/** A range of one chain to verify: past `after`, up to `to` included. */
 export interface SegmentTask {
   device: string;
   replica: boolean;
-  from: number;
+  /** The Z closing the segment starts after; -Infinity: the chain's start. */
+  after: number;
   to: number;
   /** The anchors of this device. */
   anchors: Anchor[];
@@ -50,11 +51,11 @@ export interface SegmentResult {
  *
  * @example
  * const result = verifySegment(db, { device: 'till-1', replica: false,
- *   from: 1001, to: 2000, anchors: [] });
+ *   after: 1000, to: 2000, anchors: [] });
  */
 export function verifySegment(db: Database, task: SegmentTask): SegmentResult {
   const sql = new SegmentQueries(db, task.replica);
-  const start = sql.start(task.device, task.from);
+  const start = sql.start(task.device, task.after);
   if (start === null) return misplaced(task);
   const recorder = new ReferenceRecorder();
   const verifier = new ChainVerifier(task.device, {
@@ -62,7 +63,7 @@ export function verifySegment(db: Database, task: SegmentTask): SegmentResult {
     anchors: task.anchors,
     start,
   });
-  for (const row of sql.rows(task.device, task.from, task.to)) {
+  for (const row of sql.rows(task.device, task.after, task.to)) {
     const { entry, payloadText } = rowToEntry(row);
     if (verifier.push(entry, payloadText)) break;
   }
@@ -80,8 +81,8 @@ function misplaced(task: SegmentTask): SegmentResult {
     fault: {
       ...fault(
         'z-closing',
-        task.from,
-        `entry ${task.from - 1} is not the Z closing the segment starts after`,
+        task.after,
+        `entry ${task.after} is not the Z closing the segment starts after`,
       ),
       device: task.device,
     },
@@ -106,28 +107,28 @@ class SegmentQueries {
     const chain = replica ? 'device = ? AND' : '';
     this.#prev = db
       .prepare(
-        `SELECT ${ENTRY_COLUMNS} FROM ${table} WHERE ${chain} seq < ? ORDER BY seq DESC LIMIT 1`,
+        `SELECT ${ENTRY_COLUMNS} FROM ${table} WHERE ${chain} seq <= ? ORDER BY seq DESC LIMIT 1`,
       )
       .raw();
     this.#lastDoc = db
       .prepare(
-        `SELECT doc_no FROM ${table} WHERE ${chain} seq < ? AND doc_no IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+        `SELECT doc_no FROM ${table} WHERE ${chain} seq <= ? AND doc_no IS NOT NULL ORDER BY seq DESC LIMIT 1`,
       )
       .pluck();
     this.#rows = db
       .prepare(
-        `SELECT ${ENTRY_COLUMNS} FROM ${table} WHERE ${chain} seq >= ? AND seq <= ? ORDER BY seq`,
+        `SELECT ${ENTRY_COLUMNS} FROM ${table} WHERE ${chain} seq > ? AND seq <= ? ORDER BY seq`,
       )
       .raw();
   }
 
   /**
-   * The state before `from`: undefined at the chain's start, null when
-   * the entry before `from` is not a Z closing (the plan no longer fits
+   * The state after `after`: undefined at the chain's start, null when
+   * the entry at `after` is not a Z closing (the plan no longer fits
    * the chain).
    */
-  start(device: string, from: number): ChainStart | null | undefined {
-    const row = this.#prev.get(...this.#args(device, from)) as
+  start(device: string, after: number): ChainStart | null | undefined {
+    const row = this.#prev.get(...this.#args(device, after)) as
       | EntryRow
       | undefined;
     if (!row) return undefined;
@@ -137,13 +138,13 @@ class SegmentQueries {
     // A Z closing that passed carries the count of closings so far.
     const zClosings = prev.payload.zNo;
     if (typeof zClosings !== 'number') return null;
-    const lastDocNo = this.#lastDoc.get(...this.#args(device, from));
+    const lastDocNo = this.#lastDoc.get(...this.#args(device, after));
     return { prev, lastDocNo: (lastDocNo as string) ?? null, zClosings };
   }
 
-  rows(device: string, from: number, to: number): Iterable<EntryRow> {
+  rows(device: string, after: number, to: number): Iterable<EntryRow> {
     return this.#rows.iterate(
-      ...this.#args(device, from, to),
+      ...this.#args(device, after, to),
     ) as Iterable<EntryRow>;
   }
 
