@@ -11,7 +11,6 @@
  */
 import type { Database } from 'better-sqlite3';
 import { type Anchor, anchorBeyond } from './chain-verifier.ts';
-import type { ChainFault } from './faults.ts';
 import { joinDocuments } from './reference-recorder.ts';
 import { replayReferences, type VerifiedChain } from './reference-replay.ts';
 import type { SegmentResult, SegmentTask } from './segment.ts';
@@ -49,16 +48,14 @@ export function verifyInSegments(
 
   const verified = joinSegments(chains, tasks, results);
   const held = new Set(chains.map((c) => c.device));
-  const problem = verified.reduce<ChainFault | null>(
-    (found, chain) =>
-      found ??
-      anchorBeyond(
-        anchors.filter((a) => a.device === chain.device).map((a) => a.seq),
-        chain.summary,
-      ),
-    null,
-  );
-  if (problem || anchors.some((a) => !held.has(a.device))) return null;
+  const cutShort = verified.some((chain) => {
+    const mine = anchors.filter((a) => a.device === chain.device);
+    return anchorBeyond(
+      mine.map((a) => a.seq),
+      chain.summary,
+    );
+  });
+  if (cutShort || anchors.some((a) => !held.has(a.device))) return null;
 
   const book = replayReferences(verified);
   if (book.fault) return null;
