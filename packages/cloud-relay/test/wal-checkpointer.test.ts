@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openRelayDatabase } from '../src/db.ts';
@@ -37,6 +39,31 @@ test('copies the WAL into the database from its worker while the main connection
 test('stops cleanly without ever starting', async () => {
   const checkpoints = new WalCheckpointer('/nonexistent/relay.sqlite');
   await checkpoints.stop();
+});
+
+test('never keeps the process alive on its own', async () => {
+  const dir = tempDir();
+  const fixture = fileURLToPath(
+    new URL('./fixtures/checkpointer-exit.ts', import.meta.url),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  try {
+    const [code] = await new Promise<[number | null]>((resolve) =>
+      child.once('exit', (exitCode) => resolve([exitCode])),
+    );
+    assert.is(code, 0, 'exited by itself');
+    assert.ok(Number(output) > 0, 'it had checkpointed');
+  } finally {
+    clearTimeout(timer);
+    removeDir(dir);
+  }
 });
 
 test.run();

@@ -107,7 +107,6 @@ export class WalCheckpointer {
       eval: true,
       workerData: { driver: driverPath, file: this.#file },
     });
-    worker.unref();
     worker.on('message', this.#onAnswer);
     worker.on('error', (error) => {
       this.#log.error({ err: error.message }, 'checkpoint worker failed');
@@ -115,6 +114,10 @@ export class WalCheckpointer {
     worker.once('exit', () => {
       if (this.#worker === worker) this.#worker = null;
     });
+
+    // After the listeners: adding a 'message' listener refs the worker's
+    // port again, which would keep the process alive.
+    worker.unref();
     this.#worker = worker;
     this.#timer = setInterval(this.#tick, this.#everyMs);
     this.#timer.unref();
