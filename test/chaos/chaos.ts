@@ -89,23 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const ledger = new Ledger();
   const cluster = new Cluster(lan, cleanup, dir, CHAOS_DEFAULTS.tills);
   const faults = new FaultRunner(cluster, lan, log);
-  const report: ChaosReport = {
-    seed,
-    mode: lan.mode,
-    packetLoss: lan.canDropPackets,
-    totalMs: 0,
-    chaosMs: 0,
-    quietMs: 0,
-    faultsPlanned: 0,
-    injected: {},
-    killsMidWrite: 0,
-    ledger,
-    journalEntries: 0,
-    conflicts: {},
-    checks: [],
-    ok: false,
-    dir: null,
-  };
+  const report = newReport(seed, lan, ledger);
   log(
     `seed ${seed} (replay: CHAOS_SEED=${seed}), network ${describeLan(lan, options.network === 'loopback')}, folder ${dir}`,
   );
@@ -132,6 +116,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   if (!report.ok && options.keepOnFailure) report.dir = dir;
   else rmSync(dir, { recursive: true, force: true });
   return report;
+}
+
+function newReport(seed: number, lan: Lan, ledger: Ledger): ChaosReport {
+  return {
+    seed,
+    mode: lan.mode,
+    packetLoss: lan.canDropPackets,
+    totalMs: 0,
+    chaosMs: 0,
+    quietMs: 0,
+    faultsPlanned: 0,
+    injected: {},
+    killsMidWrite: 0,
+    ledger,
+    journalEntries: 0,
+    conflicts: {},
+    checks: [],
+    ok: false,
+    dir: null,
+  };
 }
 
 function describeLan(lan: Lan, asked: boolean): string {

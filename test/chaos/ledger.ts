@@ -53,6 +53,8 @@ export class Ledger {
   readonly lines = new Map<string, LineRecord>();
   readonly journal: JournalAck[] = [];
   readonly ops = new Map<string, OpTally>();
+  /** Refusals by error code, over every operation. */
+  readonly refusals = new Map<string, number>();
   /** 5xx answers, which a till should never give. */
   readonly serverErrors: string[] = [];
 
@@ -68,6 +70,10 @@ export class Ledger {
     else if (outcome.status < 300) tally.ok++;
     else {
       tally.rejected++;
+      const code =
+        (outcome.body as { error?: { code?: string } } | null)?.error?.code ??
+        String(outcome.status);
+      this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1);
       if (outcome.status >= 500) {
         this.serverErrors.push(`${op}: ${JSON.stringify(outcome.body)}`);
       }

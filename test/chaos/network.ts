@@ -95,7 +95,7 @@ export class NetnsLan implements Lan {
   #made: string[] = [];
   #rootLinks: string[] = [];
   #tills: number;
-  #ctlBase = (process.pid % 50) * 5;
+  #ctlBase = freeControlBase();
 
   constructor(tills: number) {
     this.#tills = tills;
@@ -268,6 +268,26 @@ export class NetnsLan implements Lan {
       spawnSync('ip', ['netns', 'del', ns]);
     }
   }
+}
+
+/**
+ * The first block of 10.232.x.0/24 networks (five, one per host) that no
+ * interface of this machine uses yet, so two runs at once do not share
+ * control addresses.
+ */
+function freeControlBase(): number {
+  const listed = spawnSync('ip', ['-o', '-4', 'addr', 'show'], {
+    encoding: 'utf8',
+  });
+  const used = new Set(
+    [...(listed.stdout ?? '').matchAll(/ 10\.232\.(\d+)\./g)].map((m) =>
+      Number(m[1]),
+    ),
+  );
+  for (let base = 0; base < 250; base += 5) {
+    if (![0, 1, 2, 3, 4].some((i) => used.has(base + i))) return base;
+  }
+  throw new Error('no free 10.232.x.0 block for the control links');
 }
 
 /**

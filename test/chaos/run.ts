@@ -7,6 +7,7 @@
  *   npm run chaos -- --duration 600    ten minutes
  *   CHAOS_SEED=1234 npm run chaos      replays seed 1234's schedule
  *   npm run chaos -- --loopback        no namespaces even as root
+ *   npm run chaos -- --fault-gap 1500  a fault every 1.5 s on average
  */
 import { parseArgs } from 'node:util';
 import { CHAOS_DEFAULTS, runChaos } from './chaos.ts';
@@ -20,6 +21,7 @@ function options() {
       duration: { type: 'string' },
       seed: { type: 'string' },
       loopback: { type: 'boolean', default: false },
+      'fault-gap': { type: 'string' },
     },
   });
   const seedText = values.seed ?? process.env.CHAOS_SEED;
@@ -39,7 +41,13 @@ function options() {
   if (!Number.isFinite(durationS) || durationS < 10) {
     throw new Error(`the duration must be at least 10 s (got ${durationText})`);
   }
-  return { seed, durationS, loopback: values.loopback };
+  const gapText = values['fault-gap'] ?? process.env.CHAOS_FAULT_GAP_MS;
+  const meanFaultGapMs =
+    gapText === undefined ? CHAOS_DEFAULTS.meanFaultGapMs : Number(gapText);
+  if (!Number.isFinite(meanFaultGapMs) || meanFaultGapMs < 200) {
+    throw new Error(`the fault gap must be at least 200 ms (got ${gapText})`);
+  }
+  return { seed, durationS, meanFaultGapMs, loopback: values.loopback };
 }
 
 async function main(): Promise<number> {
@@ -58,6 +66,7 @@ async function main(): Promise<number> {
   const report = await runChaos({
     seed: opts.seed,
     durationS: opts.durationS,
+    meanFaultGapMs: opts.meanFaultGapMs,
     log,
     network: opts.loopback ? 'loopback' : 'auto',
     keepOnFailure: true,

@@ -31,6 +31,11 @@ export function summary(report: ChaosReport): string {
   for (const [op, t] of [...report.ledger.ops].sort()) {
     out.push(row([op, t.ok, t.rejected, t.unreachable, t.lost], widths));
   }
+  const refusals = [...report.ledger.refusals]
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  out.push(`refused by code: ${refusals || 'none'}`);
   out.push('');
   const conflicts = Object.entries(report.conflicts)
     .map(([kind, n]) => `${kind} ${n}`)
