@@ -7,9 +7,9 @@
  * console.log(till.httpUrl); // http://127.0.0.1:8080
  * await till.stop();
  */
-import type { Menu } from '@brigade/crdt-model';
+import { type Menu, onErasedWrite } from '@brigade/crdt-model';
 import { type Logger, silentLogger } from '@brigade/log';
-import { Store } from '@brigade/store';
+import { Store, scrubDeleted } from '@brigade/store';
 import { registerCustomerRoutes } from './api/customers.ts';
 import { registerRoutes } from './api/routes.ts';
 import { registerStockRoutes, watchStock } from './api/stock.ts';
@@ -134,16 +134,18 @@ export class Till {
     registerStockRoutes(router, this.docs);
     registerCustomerRoutes(router, this.docs, loyalty);
     // An edit that raced an erasure is blanked as soon as it arrives, and
-    // an erasure made elsewhere leaves this till's disk at once.
+    // an erasure made elsewhere (or such an edit, even one the erasure's
+    // blank won over) leaves this till's disk at once.
     const book = this.docs.customers;
-    let erased = book.records().filter((r) => r.erased).length;
-    book.onChange(({ local }) => {
-      if (local) return;
+    const tail = store.updateLog.size(this.docs.customersName)?.tailUpdates;
+    // A stop between an erasure's arrival and its compaction: finish it.
+    if (tail && book.records().some((r) => r.erased)) {
+      setImmediate(() => this.#compactCustomers());
+    }
+    onErasedWrite(book.engine, () => {
       book.scrubErased();
-      const now = book.records().filter((r) => r.erased).length;
       // After this change is in the update log, which it is not yet here.
-      if (now > erased) setImmediate(() => this.#compactCustomers());
-      erased = now;
+      setImmediate(() => this.#compactCustomers());
     });
     this.#http = new TillHttpServer({
       host: options.httpHost,
@@ -278,10 +280,16 @@ export class Till {
     this.#log.info({}, 'till stopped');
   }
 
+  /** Compacts the book after an erasure and scrubs the store's files. */
   #compactCustomers(): void {
     if (this.#stopping) return;
     try {
       this.store.updateLog.compact(this.docs.customersName);
+      const scrubbed = scrubDeleted(this.store.database);
+      this.#log.info(
+        { ...scrubbed, ms: Math.round(scrubbed.ms) },
+        'erased customer data scrubbed',
+      );
     } catch (error) {
       this.#log.warn({ err: String(error) }, 'customer book not compacted');
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomerBook, demoMenu, yjsEngine } from '@brigade/crdt-model';
@@ -93,6 +93,50 @@ test('redemptions made on two tills apart leave the balance below zero: listed a
       [refused.status, refused.body.error.code],
       [409, 'insufficient-points'],
     );
+  } finally {
+    await till.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Every file of the till's data folder (database, -wal, -shm), as bytes. */
+function onDisk(dir: string): Buffer {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true });
+  return Buffer.concat(
+    files
+      .filter((f) => f.isFile())
+      .map((f) => readFileSync(join(f.parentPath, f.name))),
+  );
+}
+
+test('an erasure at the counter leaves the name, phone and e-mail in none of the store files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  const till = await startTill(dir);
+  const personal = ['Philippa Osei-Brandt', '7700900812', 'pob@example.org'];
+  try {
+    const created = await api(till, 'POST', '/api/customers', {
+      name: personal[0],
+      phone: `+44 ${personal[1]}`,
+      email: personal[2],
+    });
+    const id = created.body.id as string;
+    // Edits and compactions, as a day brings: old snapshots freed on disk.
+    for (let i = 0; i < 4; i++) {
+      till.docs.customers.updateCustomer(id, { notes: `visit ${i}` });
+      till.store.updateLog.compact(till.docs.customersName);
+    }
+    const before = onDisk(dir);
+    for (const text of personal) {
+      assert.ok(before.includes(text), `${text} is on disk before`);
+    }
+
+    const erased = await api(till, 'POST', `/api/customers/${id}/erase`);
+    assert.is(erased.status, 200);
+    const after = onDisk(dir);
+    for (const text of personal) {
+      assert.not.ok(after.includes(text), `${text} left the disk`);
+    }
+    assert.ok(till.store.verify().ok);
   } finally {
     await till.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -34,6 +34,7 @@ export {
   type DuplicateGroup,
   type OverdrawnCustomer,
 } from './customers/customer-book.ts';
+export { onErasedWrite } from './customers/erasure.ts';
 export {
   normaliseEmail,
   normalisePhone,

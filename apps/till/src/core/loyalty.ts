@@ -10,7 +10,7 @@ import {
   orderRefOf,
   restockCredit,
 } from '@brigade/crdt-model';
-import type { Store } from '@brigade/store';
+import { type Store, scrubDeleted } from '@brigade/store';
 import { translated } from '../api/model-errors.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import type { TillDocuments } from './documents.ts';
@@ -73,11 +73,14 @@ export class Loyalty {
 
   /**
    * Erases a customer on request (with every record merged into it), then
-   * compacts the stored book so the old values leave this till's disk.
+   * compacts the stored book and scrubs the database files, so the old
+   * values leave this till's disk (the first scrub of a store made before
+   * erasure was scrubbed rebuilds the file: see `scrubDeleted`).
    */
   erase(customerId: string): string[] {
     const erased = translated(() => this.#docs.customers.erase(customerId));
     this.#store.updateLog.compact(this.#docs.customersName);
+    scrubDeleted(this.#store.database);
     return erased;
   }
 

@@ -42,6 +42,26 @@ export function erasedButDirty(engine: Engine): string[] {
   });
 }
 
+/**
+ * Calls `listener` with the erased records that a change from another
+ * device wrote to: the erasure itself, or an edit that raced it, even
+ * one that lost to the erasure's blank. Their bytes stay in a stored
+ * update log until it is compacted, which is what a holder does here.
+ */
+export function onErasedWrite(
+  engine: Engine,
+  listener: (ids: string[]) => void,
+): () => void {
+  return engine.onChange(({ tables, local }) => {
+    if (local) return;
+    const ids = [...(tables.get(CUS.customers) ?? [])].filter((id) => {
+      const raw = engine.record(CUS.customers, id);
+      return (raw?.sets[CUSTOMER.erased] ?? []).length > 0;
+    });
+    if (ids.length > 0) listener(ids);
+  });
+}
+
 /** Blanks the personal fields of the records `ids`. */
 export function scrubWrites(tx: EngineWriter, ids: readonly string[]): void {
   for (const id of ids) blank(tx, id);
