@@ -2,13 +2,15 @@
  * Customer reports and erasure of an organisation, read from the one
  * customer book the relay keeps per organisation (`customerBookRoom`)
  * through the same model the tills use. Erasure writes into the stored
- * book (or the live room, so connected devices see it at once) and
- * compacts it, so the personal fields leave the relay's disk. Books kept
+ * book (or the live room, so connected devices see it at once), compacts
+ * it and scrubs the database file (`scrubDeleted`), so the personal
+ * fields leave the relay's disk. Books kept
  * per branch before the book was shared (`<branch>/customers`) are
  * erased too: the relay no longer serves them, but they are on its disk.
  */
 import { type Customer, CustomerBook, yjsEngine } from '@brigade/crdt-model';
-import type { UpdateLog } from '@brigade/store';
+import { scrubDeleted, type UpdateLog } from '@brigade/store';
+import type { Database } from 'better-sqlite3';
 import * as Y from 'yjs';
 import { customerBookRoom } from '../auth/customer-book.ts';
 import { RELAY_WRITER } from './stock.ts';
@@ -38,6 +40,11 @@ export interface CustomerReportsOptions {
   flush?: () => void;
   /** The branches of an organisation, for the books kept per branch. */
   branchesOf?: (org: string) => string[];
+  /**
+   * The database under the log, scrubbed after an erasure so that deleted
+   * bytes leave its files too; default none (tests of the model alone).
+   */
+  db?: Database;
 }
 
 export class CustomerReports {
@@ -45,12 +52,14 @@ export class CustomerReports {
   #live: (name: string) => Y.Doc | undefined;
   #flush: () => void;
   #branchesOf: (org: string) => string[];
+  #db: Database | undefined;
 
   constructor(log: UpdateLog, options: CustomerReportsOptions = {}) {
     this.#log = log;
     this.#live = options.live ?? (() => undefined);
     this.#flush = options.flush ?? (() => {});
     this.#branchesOf = options.branchesOf ?? (() => []);
+    this.#db = options.db;
   }
 
   summary(org: string): CustomerSummary {
@@ -78,9 +87,9 @@ export class CustomerReports {
 
   /**
    * Erases a customer in the organisation's book (and in any book kept
-   * per branch that holds it) and compacts each, so the old values are
-   * gone from the relay's disk; returns the record ids erased, or null
-   * if no book knows the customer.
+   * per branch that holds it), compacts each and scrubs the database, so
+   * the old values are gone from the relay's disk; returns the record ids
+   * erased, or null if no book knows the customer.
    */
   erase(org: string, customerId: string): string[] | null {
     const names = [
@@ -94,6 +103,7 @@ export class CustomerReports {
       const ids = this.#eraseIn(name, customerId);
       if (ids) erased = [...new Set([...(erased ?? []), ...ids])].sort();
     }
+    if (erased && this.#db) scrubDeleted(this.#db);
     return erased;
   }
 
