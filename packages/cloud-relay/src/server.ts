@@ -39,6 +39,7 @@ import { createApiHandler } from './http/index.ts';
 import { createStockApi } from './http/stock-routes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
 import { CustomerReports } from './reports/customers.ts';
+import { ErasureWatch } from './reports/erasure-watch.ts';
 import { StockReports } from './reports/stock.ts';
 import { refuse, SyncHub } from './sync/hub.ts';
 import type { SyncLimits } from './sync/limits.ts';
@@ -108,7 +109,12 @@ export class Relay {
     });
     this.#branches = new BranchDirectory(this.db);
     this.hub = new SyncHub({
-      docs: this.#docs,
+      // Erasures made at a till are compacted and scrubbed here too.
+      docs: new ErasureWatch(this.#docs, {
+        db: this.db,
+        log: this.#docs.log,
+        logger: this.#log,
+      }),
       logger: this.#log,
       metrics: this.metrics.sync,
       ...(options.limits ? { limits: options.limits } : {}),
@@ -134,6 +140,7 @@ export class Relay {
           live: (name) => this.hub.loadedDoc(name),
           flush: () => this.#docs.commits.flush(),
           branchesOf: (org) => this.#branches.branchesOf(org),
+          db: this.db,
         }),
         orgOf: (branch) => this.#branches.orgOf(branch),
         secret: options.secret,
