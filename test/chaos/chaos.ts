@@ -247,7 +247,7 @@ async function endPhase(
   await Promise.all(
     cluster.tills.map((t) => cluster.stopTill(t.index, 'SIGTERM')),
   );
-  const evidence = await gather(cluster);
+  const evidence = await gather(cluster, quiet);
   report.journalEntries = evidence.journals.reduce(
     (n, j) => n + j.own.length,
     0,

@@ -11,6 +11,7 @@ import { generateBranchKey } from '@brigade/till';
 import {
   BrigadeProcess,
   type Cleanup,
+  discoveryPort,
   randomSecret,
   STARTUP_MS,
   startTill,
@@ -133,6 +134,29 @@ export class Cluster {
       ...(place.httpHost ? { httpHost: place.httpHost } : {}),
     });
     slot.starts++;
+  }
+
+  /**
+   * A new till with an empty folder, alone on its own discovery port and
+   * reaching only the relay (from the harness's side): what it shows is
+   * what the relay holds, as when a till's disk is replaced.
+   */
+  async startFromRelayOnly(device: string): Promise<TillHandle> {
+    const relay = this.#lan.relay().forHarness;
+    const dataDir = join(this.#dir, device);
+    mkdirSync(dataDir);
+    return startTill(this.#cleanup, {
+      branch: this.branch,
+      device,
+      branchKey: this.branchKey,
+      dataDir,
+      discoveryPort: discoveryPort(),
+      relay: {
+        wsUrl: `ws://${relay}`,
+        httpUrl: `http://${relay}`,
+        token: this.#token(device, 'till'),
+      },
+    });
   }
 
   /** SIGKILL (a power cut) or SIGTERM (a clean stop) of one till. */

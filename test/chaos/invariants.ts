@@ -23,6 +23,7 @@ import {
   verifyFaults,
   viewFaults,
 } from './checks.ts';
+import { okBody, request } from './client.ts';
 import type { Cluster } from './cluster.ts';
 import {
   type RelayTail,
@@ -34,17 +35,23 @@ import {
   type TillJournals,
 } from './journals.ts';
 import type { Ledger } from './ledger.ts';
-import type { Quiet } from './quiescence.ts';
+import type { OrderLike, Quiet } from './quiescence.ts';
 
 export type { Check };
 
 export interface Evidence {
   journals: TillJournals[];
   tails: RelayTail[];
+  /** The orders of a till that got the day from the relay alone. */
+  relayDay: OrderLike[];
 }
 
 /** Reads the relay's tails, then each till's folder (tills stopped). */
-export async function gather(cluster: Cluster): Promise<Evidence> {
+export async function gather(
+  cluster: Cluster,
+  quiet: Quiet,
+): Promise<Evidence> {
+  const relayDay = await relayDayView(cluster, quiet.views[0] ?? []);
   const tails = await relayTails(cluster);
   const journals = await Promise.all(
     cluster.tills.map((t) =>
@@ -55,7 +62,37 @@ export async function gather(cluster: Cluster): Promise<Evidence> {
       ),
     ),
   );
-  return { journals, tails };
+  return { journals, tails, relayDay };
+}
+
+/** How long a till started from the relay alone may take to catch up. */
+const RELAY_DAY_TIMEOUT_MS = 45_000;
+
+/**
+ * The day as a till started from the relay alone shows it, once it
+ * matches `expected` or the time runs out (then the last one read).
+ */
+async function relayDayView(
+  cluster: Cluster,
+  expected: OrderLike[],
+): Promise<OrderLike[]> {
+  const till = await cluster.startFromRelayOnly('till-from-relay');
+  const want = JSON.stringify(expected);
+  const deadline = Date.now() + RELAY_DAY_TIMEOUT_MS;
+  let orders: OrderLike[] = [];
+  try {
+    while (Date.now() < deadline) {
+      const body = okBody(
+        await request<{ orders: OrderLike[] }>(till.url, 'GET', '/api/orders'),
+      );
+      orders = (body?.orders ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (JSON.stringify(orders) === want) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await till.proc.stop('SIGTERM');
+  }
+  return orders;
 }
 
 export async function checkAll(
@@ -80,6 +117,12 @@ export async function checkAll(
       salesFaults(cluster, journals),
     ),
     check('same-orders-on-every-till', () => viewFaults(devices, quiet.views)),
+    check('relay-day-complete', () =>
+      viewFaults(
+        [devices[0]!, 'till-from-relay'],
+        [quiet.views[0] ?? [], evidence.relayDay],
+      ),
+    ),
     check('no-order-lost', () => lostOrders(ledger, devices, quiet.views)),
     check('quantities', () => quantityFaults(ledger, devices, quiet.views)),
     check('double-settlements-flagged', () =>
