@@ -3,12 +3,18 @@
  * one organisation, each connected only to the relay, see a customer
  * created at the other; a till of another organisation never does; an
  * erasure at one till removes the personal data at the other and at the
- * relay, and one made at the relay removes it at both tills.
+ * relay, and one made at the relay removes it at both tills. The bytes
+ * of every file in the other till's and the relay's data folders are
+ * read too: the personal data is in them before the erasure and gone
+ * after, while the journal keeps the sale and still verifies.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateBranchKey } from '@brigade/till';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  type BrigadeProcess,
   brigade,
   Cleanup,
   discoveryPort,
@@ -156,6 +162,121 @@ test('two branches of one organisation share customers through the relay; anothe
       `the relay's erasure to reach ${till.spec.device}`,
     );
   }
+});
+
+/** Every file of a data folder (database, -wal, -shm...) as bytes. */
+function filesOf(dir: string): Buffer {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true });
+  return Buffer.concat(
+    files
+      .filter((f) => f.isFile())
+      .map((f) => readFileSync(join(f.parentPath, f.name))),
+  );
+}
+
+/** Which of `texts` are in the folder's files as UTF-8. */
+function foundIn(dir: string, texts: string[]): string[] {
+  const bytes = filesOf(dir);
+  return texts.filter((t) => bytes.includes(Buffer.from(t, 'utf8')));
+}
+
+async function stopped(proc: BrigadeProcess): Promise<void> {
+  const code = await proc.stop('SIGTERM');
+  if (code !== 0) throw new Error(`exit ${code}:\n${proc.output.join('')}`);
+}
+
+test('an erasure at one till leaves no byte of the personal data in the files of the other till or the relay; the journal keeps the sale', async () => {
+  const relay = await startRelay(cleanup);
+  const [north, south] = await Promise.all([
+    tillAt(relay, 'e2e', 'north', 'till-n'),
+    tillAt(relay, 'e2e', 'south', 'till-s'),
+  ]);
+  const guest = {
+    name: 'Ottoline Vasquez-Brae',
+    phone: '+44 7700 900777',
+    email: 'ottoline.vb@example.net',
+  };
+  const personal = [guest.name, '7700900777', guest.email];
+
+  // The guest is created at the north till and buys a steak there.
+  const created = await north.api<{ id: string }>(
+    'POST',
+    '/api/customers',
+    guest,
+  );
+  assert.is(created.status, 201);
+  const id = created.body.id;
+  const order = await north.api<{ id: string }>('POST', '/api/orders', {
+    table: '4',
+  });
+  await north.api('POST', `/api/orders/${order.body.id}/lines`, {
+    itemId: 'burger',
+    modifiers: ['medium'],
+  });
+  await north.api('POST', `/api/orders/${order.body.id}/customer`, {
+    customerId: id,
+  });
+  const sale = await north.api<{ docNo: string; loyalty: { earned: number } }>(
+    'POST',
+    `/api/orders/${order.body.id}/settle`,
+    { payments: [{ method: 'card', amount: 1650 }] },
+  );
+  assert.is(sale.status, 201, JSON.stringify(sale.body));
+  assert.ok(sale.body.loyalty.earned > 0);
+
+  // Before: the guest is on the south till's disk and on the relay's.
+  await eventually(
+    async () => (await names(south)).includes(guest.name),
+    'the south till to hold the guest',
+  );
+  await eventually(
+    () => foundIn(south.spec.dataDir, personal).length === personal.length,
+    'the south till files to hold name, phone and e-mail',
+  );
+  await eventually(
+    () => foundIn(relay.dataDir, personal).length === personal.length,
+    'the relay files to hold name, phone and e-mail',
+  );
+
+  const erased = await north.api('POST', `/api/customers/${id}/erase`);
+  assert.is(erased.status, 200);
+  assert.equal(foundIn(north.spec.dataDir, personal), [], 'north files');
+  await eventually(
+    () => foundIn(south.spec.dataDir, personal).length === 0,
+    'the south till files to lose name, phone and e-mail',
+  );
+  await eventually(
+    () => foundIn(relay.dataDir, personal).length === 0,
+    'the relay files to lose name, phone and e-mail',
+  );
+
+  // Still gone once the processes stopped (their last writes included).
+  await Promise.all([stopped(north.proc), stopped(south.proc)]);
+  await stopped(relay.proc);
+  for (const dir of [north.spec.dataDir, south.spec.dataDir, relay.dataDir]) {
+    assert.equal(foundIn(dir, personal), [], dir);
+  }
+
+  // The journal still verifies and keeps the sale, with the customer id.
+  for (const till of [north, south]) {
+    const verified = await brigade([
+      'journal',
+      'verify',
+      '--data',
+      till.spec.dataDir,
+    ]);
+    assert.is(verified.code, 0, verified.stdout + verified.stderr);
+  }
+  const exported = await brigade([
+    'journal',
+    'export',
+    '--data',
+    north.spec.dataDir,
+  ]);
+  assert.is(exported.code, 0, exported.stderr);
+  assert.ok(exported.stdout.includes(sale.body.docNo), 'the sale is kept');
+  assert.ok(exported.stdout.includes(id), 'the loyalty entry keeps the id');
+  assert.not.ok(personal.some((t) => exported.stdout.includes(t)));
 });
 
 test.run();
