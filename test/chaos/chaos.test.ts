@@ -23,7 +23,7 @@ test('a short chaos run keeps every invariant', async () => {
   process.stdout.write(`${text}\n`);
   assert.ok(report.ok, text);
 
-  const expected = ['kill-till', 'kill-relay'];
+  const expected = ['kill-till', 'power-cut', 'kill-relay'];
   if (report.mode === 'netns') expected.push('partition-till', 'cut-relay');
   if (report.packetLoss) expected.push('packet-loss', 'split-lan');
   for (const kind of expected) {

@@ -12,6 +12,7 @@ import type { Rng } from './rng.ts';
 
 export type FaultKind =
   | 'kill-till'
+  | 'power-cut'
   | 'partition-till'
   | 'packet-loss'
   | 'split-lan'
@@ -29,7 +30,7 @@ export interface Fault {
 }
 
 export function faultKinds(lan: Lan): FaultKind[] {
-  const kinds: FaultKind[] = ['kill-till', 'kill-relay'];
+  const kinds: FaultKind[] = ['kill-till', 'power-cut', 'kill-relay'];
   if (lan.canPartition) kinds.push('partition-till', 'cut-relay');
   if (lan.canDropPackets) kinds.push('packet-loss', 'split-lan');
   return kinds;
@@ -38,6 +39,7 @@ export function faultKinds(lan: Lan): FaultKind[] {
 /** How often each kind comes after the first round: till kills most. */
 const WEIGHT: Record<FaultKind, number> = {
   'kill-till': 3,
+  'power-cut': 0.5,
   'partition-till': 2,
   'packet-loss': 2,
   'split-lan': 1,
@@ -48,6 +50,7 @@ const WEIGHT: Record<FaultKind, number> = {
 /** How long each kind lasts, in ms: [min, max]. */
 const HOLD: Record<FaultKind, [number, number]> = {
   'kill-till': [300, 3_000],
+  'power-cut': [500, 4_000],
   'partition-till': [2_000, 9_000],
   'packet-loss': [4_000, 10_000],
   'split-lan': [3_000, 10_000],
@@ -69,12 +72,13 @@ export function planFaults(
   for (let at = startMs; at < endMs; ) {
     const kind =
       first.shift() ?? rng.weighted(kinds.map((k) => [k, WEIGHT[k]] as const));
-    const relay = kind === 'kill-relay' || kind === 'cut-relay';
+    const whole =
+      kind === 'kill-relay' || kind === 'cut-relay' || kind === 'power-cut';
     const [min, max] = HOLD[kind];
     faults.push({
       atMs: at,
       kind,
-      till: relay ? null : rng.int(0, tills - 1),
+      till: whole ? null : rng.int(0, tills - 1),
       holdMs: rng.int(min, max),
       percent: rng.pick([10, 20, 30, 50]),
     });
@@ -84,7 +88,12 @@ export function planFaults(
 }
 
 export function describe(fault: Fault, cluster: Cluster): string {
-  const who = fault.till === null ? 'relay' : cluster.tills[fault.till]!.device;
+  const who =
+    fault.kind === 'power-cut'
+      ? 'every till'
+      : fault.till === null
+        ? 'relay'
+        : cluster.tills[fault.till]!.device;
   const loss = fault.kind === 'packet-loss' ? ` ${fault.percent}%` : '';
   return `${fault.kind}${loss} ${who} for ${(fault.holdMs / 1000).toFixed(1)} s`;
 }
@@ -111,14 +120,20 @@ export class FaultRunner {
     for (const fault of faults) {
       const wait = t0 + fault.atMs - Date.now();
       if (wait > 0 && !(await this.#sleep(wait))) break;
-      const target = fault.till === null ? 'relay' : `till-${fault.till}`;
-      const before = this.#chains.get(target) ?? Promise.resolve();
-      this.#chains.set(
-        target,
-        before.then(() => this.#inject(fault, t0)),
-      );
+      const targets = this.#targets(fault);
+      const before = Promise.all(targets.map((t) => this.#chains.get(t)));
+      const done = before.then(() => this.#inject(fault, t0));
+      for (const target of targets) this.#chains.set(target, done);
     }
     await Promise.all(this.#chains.values());
+  }
+
+  /** What a fault takes hold of; it waits until they are all free. */
+  #targets(fault: Fault): string[] {
+    if (fault.kind === 'power-cut') {
+      return this.#cluster.tills.map((t) => `till-${t.index}`);
+    }
+    return [fault.till === null ? 'relay' : `till-${fault.till}`];
   }
 
   /** Ends every hold at once (the run is over). */
@@ -140,6 +155,17 @@ export class FaultRunner {
         await this.#cluster.stopTill(till, 'SIGKILL');
         await this.#sleep(fault.holdMs);
         await this.#cluster.startTill(till);
+        break;
+      case 'power-cut':
+        await Promise.all(
+          this.#cluster.tills.map((t) =>
+            this.#cluster.stopTill(t.index, 'SIGKILL'),
+          ),
+        );
+        await this.#sleep(fault.holdMs);
+        await Promise.all(
+          this.#cluster.tills.map((t) => this.#cluster.startTill(t.index)),
+        );
         break;
       case 'partition-till':
         this.#lan.partition(till);
