@@ -1,9 +1,9 @@
 /**
  * Journal ingest throughput of the relay's `POST /v1/journal`: genuine
  * sale chains (three lines, two tax rates, two payments each) sealed with
- * the store's `sealEntry`, posted over loopback HTTP to the API on its
- * SQLite file by four tills at once, each one batch at a time as its
- * outbox sends them. The relay runs in a child process so that its CPU
+ * the store's `sealEntry`, posted over loopback HTTP to a relay started
+ * as deployed (`startRelay`) by four tills at once, each one batch at a
+ * time as its outbox sends them. The relay runs in a child process so that its CPU
  * time is its own: besides wall time, the benchmark reports entries per
  * second of relay CPU, the figure that holds when the machine is shared.
  *
@@ -11,19 +11,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '@brigade/log';
 import { formatDocNo, type JournalEntry, sealEntry } from '@brigade/store';
-import { Registry } from 'prom-client';
-import { createApiHandler } from '../packages/cloud-relay/src/http/index.ts';
-import {
-  openRelayDatabase,
-  signToken,
-} from '../packages/cloud-relay/src/index.ts';
+import { signToken, startRelay } from '../packages/cloud-relay/src/index.ts';
 import { type ResultRow, report, short } from './lib/results.ts';
 import { nowMs, percentile } from './lib/stats.ts';
 
@@ -99,30 +91,23 @@ function line(
   };
 }
 
-/** The child: the API on a fresh database; answers CPU-usage questions. */
+/**
+ * The child: a relay as deployed (`startRelay`: the API, its database
+ * settings and checkpointing) on a fresh directory; answers CPU-usage
+ * questions.
+ */
 async function serve(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
-  const db = openRelayDatabase(dir);
-  const api = createApiHandler({
-    db,
-    secret: SECRET,
-    logger: silentLogger,
-    registry: new Registry(),
-  });
-  const server = createServer((req, res) => {
-    if (!api(req, res)) res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  process.on('message', (message) => {
+  const relay = await startRelay({ dataDir: dir, secret: SECRET, port: 0 });
+  process.on('message', async (message) => {
     if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
     if (message === 'stop') {
-      server.close();
-      db.close();
+      await relay.stop();
       rmSync(dir, { recursive: true, force: true });
       process.disconnect();
     }
   });
-  process.send?.({ port: (server.address() as AddressInfo).port });
+  process.send?.({ port: relay.address.port });
 }
 
 /** Sends `message` to the child and waits for its answer. */
