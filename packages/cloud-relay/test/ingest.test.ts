@@ -1,8 +1,14 @@
+import { silentLogger } from '@brigade/log';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openRelayDatabase } from '../src/db.ts';
+import { JournalIngest } from '../src/journal/ingest.ts';
+import { migrateJournal } from '../src/journal/schema.ts';
+import { parseBatch } from '../src/journal/validate.ts';
 import { type Harness, startApi } from './support/api.ts';
 import { batch, ChainBuilder, type InvoiceSpec } from './support/chain.ts';
+import { removeDir, tempDir } from './support/relay.ts';
 
 const coffee: InvoiceSpec = {
   lines: [
@@ -325,6 +331,37 @@ test('counts ingest results on the registry', async () => {
     text,
     /brigade_http_requests_total\{route="\/v1\/journal",status="200"\} 2/,
   );
+});
+
+test('syncs each batch to disk and then restores the connection level', () => {
+  const dir = tempDir();
+  const db = openRelayDatabase(dir);
+  try {
+    migrateJournal(db);
+    const ingest = new JournalIngest(db, silentLogger);
+    const levels: string[] = [];
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((source: string, options?: { simple?: boolean }) => {
+      if (source.startsWith('synchronous =')) levels.push(source);
+      return pragma(source, options);
+    }) as typeof db.pragma;
+    const chain = new ChainBuilder('till-1');
+    chain.sale(coffee);
+    chain.sale(coffee);
+    const scope = { org: 'acme', branch: 'b1', sender: 'till-1' };
+    const first = parseBatch(batch(chain.entries.slice(0, 1)));
+    assert.is(ingest.ingest(scope, first, Date.now()).stored.length, 1);
+    assert.equal(levels, ['synchronous = FULL', 'synchronous = 1']);
+    assert.is(pragma('synchronous', { simple: true }), 1);
+
+    // Inside the caller's transaction the caller's commit decides.
+    const second = parseBatch(batch(chain.entries.slice(1)));
+    db.transaction(() => ingest.ingest(scope, second, Date.now()))();
+    assert.is(levels.length, 2);
+  } finally {
+    db.close();
+    removeDir(dir);
+  }
 });
 
 test.run();

@@ -84,6 +84,13 @@ export class JournalIngest {
   readonly #tables: JournalTables;
   readonly #credits: CreditCheck;
   readonly #onAlert: (kind: AlertEvent['kind']) => void;
+  readonly #run: (
+    scope: IngestScope,
+    batch: JournalBatch,
+    receivedAt: number,
+  ) => IngestResult;
+  /** The connection's own `synchronous` level, restored after a batch. */
+  readonly #synchronous: number;
 
   /** `onAlert` hears of every alert recorded (for a metrics counter). */
   constructor(
@@ -97,18 +104,34 @@ export class JournalIngest {
     this.#alerts = new AlertStore(db);
     this.#tables = new JournalTables(db);
     this.#credits = new CreditCheck(db);
+    this.#run = db.transaction(
+      (scope: IngestScope, batch: JournalBatch, receivedAt: number) =>
+        this.#apply(scope, batch, receivedAt),
+    );
+    this.#synchronous = db.pragma('synchronous', { simple: true }) as number;
   }
 
-  /** Verifies and stores a validated batch in one transaction. */
+  /**
+   * Verifies and stores a validated batch in one transaction, synced to
+   * disk before it returns (`synchronous=FULL`: one fsync per batch). The
+   * relay's other writes are synced only by the next checkpoint, so a
+   * power cut may take their last quarter second; a stored entry must
+   * not go that way, since the till stops sending what the relay
+   * acknowledged and would be held at a gap it cannot fill by itself.
+   * Inside a caller's transaction the caller's commit decides.
+   */
   ingest(
     scope: IngestScope,
     batch: JournalBatch,
     receivedAt: number,
   ): IngestResult {
-    const run = this.#db.transaction(() =>
-      this.#apply(scope, batch, receivedAt),
-    );
-    return run();
+    if (this.#db.inTransaction) return this.#run(scope, batch, receivedAt);
+    this.#db.pragma('synchronous = FULL');
+    try {
+      return this.#run(scope, batch, receivedAt);
+    } finally {
+      this.#db.pragma(`synchronous = ${this.#synchronous}`);
+    }
   }
 
   #apply(
