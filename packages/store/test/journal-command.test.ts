@@ -9,11 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  checkNext,
   type JournalEntry,
   Store,
   VERIFY_DEFAULTS,
   verifySequentially,
 } from '../src/index.ts';
+import {
+  ENTRY_COLUMNS,
+  type EntryRow,
+  rowToEntry,
+} from '../src/journal/rows.ts';
 import {
   DAY,
   openStore,
@@ -23,7 +29,7 @@ import {
   TestClock,
   tempDir,
 } from './journal-fixtures.ts';
-import { tamper } from './tamper.ts';
+import { respellPayload, tamper } from './tamper.ts';
 
 const brigade = fileURLToPath(
   new URL('../../../bin/brigade.js', import.meta.url),
@@ -86,6 +92,41 @@ test('verify exits 1 naming the first broken entry', () => {
     assert.is(run.code, 1);
     assert.match(run.stderr, /till-1 entry 3 is broken: hash-mismatch/);
     assert.is(JSON.parse(run.stdout).fault.seq, 3);
+  } finally {
+    remove();
+  }
+});
+
+test('verify exits 1 on a payload stored with a repeated key, though hashed honestly', () => {
+  const { dir, remove } = tempDir();
+  try {
+    const entries = tillFolder(dir);
+    const till = join(dir, 'till');
+    // A JSON reader that keeps the first "total" reads 99999; one that
+    // keeps the last, 2875 as the entry says. The hash covers the text.
+    respellPayload(till, 3, (text) =>
+      text.replace('"total":', '"total":99999,"total":'),
+    );
+    const run = cli('verify', '--data', till);
+    assert.is(run.code, 1, run.stdout);
+    assert.match(run.stderr, /till-1 entry 3 is broken: payload-not-canonical/);
+    const report = JSON.parse(run.stdout);
+    assert.equal(
+      [report.fault.code, report.fault.seq],
+      ['payload-not-canonical', 3],
+    );
+    assert.match(report.fault.message, /"99999,\\"total\\"/);
+    assert.is(report.devices[0].entries, 2);
+
+    // Hashes, links and totals all hold: only the spelling is wrong.
+    const stored = storedChain(till);
+    assert.is(stored.length, entries.length - 2);
+    let prev: JournalEntry | null = null;
+    for (const { entry, payloadText } of stored) {
+      const trusted = { payloadText, payloadTextCanonical: true };
+      assert.is(checkNext(prev, entry, trusted), null);
+      prev = entry;
+    }
   } finally {
     remove();
   }
@@ -168,6 +209,20 @@ function largeFolder(dir: string): void {
     }
   })();
   store.close();
+}
+
+/** The own chain as stored: each entry with its payload text. */
+function storedChain(dir: string) {
+  const store = Store.open({ dir, readonly: true });
+  try {
+    return store.database
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM journal ORDER BY seq`)
+      .raw()
+      .all()
+      .map((row) => rowToEntry(row as EntryRow));
+  } finally {
+    store.close();
+  }
 }
 
 function sequentialReport(dir: string) {

@@ -107,6 +107,25 @@ test('worker threads find a broken entry in a later segment', () => {
   });
 });
 
+test('worker threads find a payload not in canonical form in a later segment', () => {
+  const respelled = TAMPERINGS.find((t) =>
+    t.name.startsWith('a payload with its keys out of order'),
+  ) as Tampering;
+  withCase(respelled, (db, anchors, audited) => {
+    const report = verifyDatabase(db, 'till-1', anchors, {
+      parallelFrom: 0,
+      segmentEntries: SEGMENT_ENTRIES,
+      workers: 2,
+    });
+    assert.equal(report, verifySequentially(db, 'till-1', anchors));
+    const seq = (audited.closings[1] as JournalEntry).seq + 2;
+    assert.equal(
+      [report.fault?.code, report.fault?.seq],
+      ['payload-not-canonical', seq],
+    );
+  });
+});
+
 /** Credit notes and reprints of till-1 against other devices' documents. */
 function crossChain(price: number): Tampering {
   return {

@@ -1,13 +1,15 @@
 /**
  * What an auditor's attacker does to a till's database file with the
  * sqlite3 shell: drop the triggers, then delete, edit, swap, rewrite or
- * append rows, recomputing hashes where that helps hide the change.
+ * append rows, recomputing hashes where that helps hide the change, or
+ * store a payload spelled otherwise than canonically.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   ClosingTallyBuilder,
   canonicalize,
+  computeHashWithPayloadText,
   DATABASE_FILE,
   type EntryDraft,
   GENESIS_HASH,
@@ -123,5 +125,42 @@ export function insertEntry(dir: string, entry: JournalEntry): void {
     db.prepare(
       `INSERT INTO journal (${ENTRY_COLUMNS}) VALUES (${ENTRY_PLACEHOLDERS})`,
     ).run(...entryToRow(entry, canonicalize(entry.payload)));
+  });
+}
+
+/**
+ * Stores entry `seq`'s payload as `spell` writes its canonical text (the
+ * same value spelled otherwise), hashed honestly over the new text, and
+ * links every later entry to it again, Z closings' `lastHash` included:
+ * the spelling is the only fault left.
+ */
+export function respellPayload(
+  dir: string,
+  seq: number,
+  spell: (canonical: string) => string,
+): void {
+  tamper(dir, (db) => {
+    const rows = db
+      .prepare(
+        `SELECT ${ENTRY_COLUMNS} FROM journal WHERE seq >= ? ORDER BY seq`,
+      )
+      .raw()
+      .all(seq) as EntryRow[];
+    const update = db.prepare(
+      'UPDATE journal SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?',
+    );
+    let prevHash: string | null = null;
+    for (const row of rows) {
+      const { entry, payloadText } = rowToEntry(row);
+      const linked = { ...entry, prevHash: prevHash ?? entry.prevHash };
+      let text = payloadText;
+      if (entry.seq === seq) text = spell(payloadText);
+      else if (entry.kind === 'z-closing') {
+        text = canonicalize({ ...entry.payload, lastHash: linked.prevHash });
+      }
+      const hash = computeHashWithPayloadText(linked, text);
+      update.run(text, linked.prevHash, hash, entry.seq);
+      prevHash = hash;
+    }
   });
 }

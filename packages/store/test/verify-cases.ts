@@ -30,6 +30,7 @@ import {
   appendForged,
   draftOf,
   readChain,
+  respellPayload,
   rewriteFrom,
   tamper,
 } from './tamper.ts';
@@ -263,6 +264,15 @@ export const TAMPERINGS: Tampering[] = [
         ts: '2026-01-02T00:00:00.000Z',
       });
     },
+  },
+  {
+    name: 'a payload with its keys out of order, hashed honestly and linked again',
+    apply: (dir, a) =>
+      respellPayload(dir, zAt(a, 1).seq + 2, (text) =>
+        JSON.stringify(
+          Object.fromEntries(Object.entries(JSON.parse(text)).reverse()),
+        ),
+      ),
   },
   {
     name: 'a row below seq 1, written with the CHECK constraints off',

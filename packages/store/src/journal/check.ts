@@ -5,6 +5,7 @@
  * accepted by all.
  */
 import { isCanonical } from './canonical.ts';
+import { isCanonicalText, nonCanonicalReason } from './canonical-text.ts';
 import { DOCUMENT_KINDS, parseDocNo } from './doc-number.ts';
 import { ENTRY_KINDS, type JournalEntry } from './entry.ts';
 import { type ChainFault, fault } from './faults.ts';
@@ -23,10 +24,19 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /** Options of {@link checkNext}. */
 export interface CheckOptions {
   /**
-   * The payload's canonical text when the caller already has it (the
-   * store keeps payloads that way); skips re-serialising the payload.
+   * The payload's text when the caller has it (the store keeps payloads
+   * as text): the hash is computed over it as it is, without
+   * re-serialising the payload, and it must be the canonical text.
    */
   payloadText?: string;
+  /**
+   * Whether `payloadText` is known to be canonical because the caller
+   * wrote it with `canonicalize` (the relay does), so its form need not
+   * be checked again. Default false: a text read from storage is
+   * checked, and one that is not canonical is the fault
+   * `payload-not-canonical`, even when the hash over it matches.
+   */
+  payloadTextCanonical?: boolean;
 }
 
 /**
@@ -65,6 +75,7 @@ function checkAll(
     checkShape(entry, options.payloadText === undefined, hashFormat) ??
     checkOrder(prev, entry) ??
     checkHash(entry, options.payloadText) ??
+    checkPayloadText(entry.seq, options) ??
     checkTotals(prev, entry) ??
     checkDocNo(prev, entry) ??
     checkPayload(entry)
@@ -192,6 +203,21 @@ function checkHash(e: JournalEntry, payloadText?: string): ChainFault | null {
     e.seq,
     `stored hash ${hash.slice(0, 12)}… but the entry hashes to ${actual.slice(0, 12)}…`,
   );
+}
+
+/**
+ * The hash covers the stored text as it is; only a canonical text holds
+ * one value that every JSON reader reads alike (a repeated key does
+ * not). Checked before anything reads the payload.
+ */
+function checkPayloadText(
+  seq: number,
+  options: CheckOptions,
+): ChainFault | null {
+  const text = options.payloadText;
+  if (text === undefined || options.payloadTextCanonical) return null;
+  if (isCanonicalText(text)) return null;
+  return fault('payload-not-canonical', seq, nonCanonicalReason(text));
 }
 
 function checkTotals(

@@ -16,6 +16,12 @@ export const FAULT_CODES = [
   'broken-link',
   /** The recomputed hash differs from the stored one (edited entry). */
   'hash-mismatch',
+  /**
+   * The stored payload text is not its canonical form (a repeated or
+   * unsorted key, whitespace, `1.0`, a needless escape, a string not in
+   * NFC), though the hash over it may match.
+   */
+  'payload-not-canonical',
   /** `ts` is earlier than the previous entry's. */
   'ts-backwards',
   /** Running totals do not add up. */

@@ -42,7 +42,8 @@ export function computeHash(entry: UnhashedEntry): string {
 /**
  * Same as {@link computeHash} for a payload already in canonical text,
  * as the store keeps it: verifying a stored chain then never re-sorts a
- * payload. `payloadText` must be exactly `canonicalize(entry.payload)`.
+ * payload. `payloadText` must be exactly `canonicalize(entry.payload)`;
+ * the hash does not check that, `checkNext` does (`isCanonicalText`).
  */
 export function computeHashWithPayloadText(
   entry: Omit<UnhashedEntry, 'payload'>,
