@@ -10,9 +10,10 @@
  * honestly, but two JSON readers may read different values from it, and
  * the relay, which hashes the canonical form, refuses it.
  *
- * The check is one pass over the text, building nothing for the usual
- * members: keys are compared in place, code unit by code unit, against
- * the previous key of the same object; numbers are read digit by digit.
+ * The check is one pass over the text (recursive descent, as
+ * `canonicalize` walks values), building nothing for the usual members:
+ * keys are compared in place, code unit by code unit, with the previous
+ * key of the same object; numbers are read digit by digit.
  * A string with characters beyond ASCII is tested for NFC; only one
  * holding an escape, a control character or a surrogate is decoded and
  * written again with `canonicalString` (NFC, then JSON escaping), which
@@ -34,17 +35,6 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
 /**
- * The containers open at each depth, reused from call to call (the
- * check is synchronous and calls nothing that could re-enter it): for
- * an object, where its previous key lies in the text, and that key
- * decoded when it was not plain.
- */
-const isObject: boolean[] = [];
-const keyStart: number[] = [];
-const keyEnd: number[] = [];
-const keyDecoded: (string | null)[] = [];
-
-/**
  * True when `text` is the canonical serialisation of the value it
  * holds; false for any other text, JSON or not.
  *
@@ -54,50 +44,72 @@ const keyDecoded: (string | null)[] = [];
  * isCanonicalText('{"total":100,"total":50}'); // false: a repeated key
  */
 export function isCanonicalText(text: string): boolean {
-  let pos = 0;
-  let depth = 0;
-  for (;;) {
-    // A value starts at `pos`.
-    const c = text.charCodeAt(pos);
-    if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      const object = c === OPEN_OBJECT;
-      isObject[depth] = object;
-      keyStart[depth] = -1;
-      depth++;
-      pos++;
-      if (text.charCodeAt(pos) !== (object ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-        if (object) pos = member(text, pos, depth - 1);
-        if (pos < 0) return false;
-        continue;
-      }
-      pos++;
-      depth--;
-    } else {
-      pos = scalar(text, pos, c);
-      if (pos < 0) return false;
-    }
-
-    // After a value: close containers until a comma starts the next one.
-    for (;;) {
-      if (depth === 0) return pos === text.length;
-      const next = text.charCodeAt(pos++);
-      const object = isObject[depth - 1] as boolean;
-      if (next === COMMA) {
-        if (object) pos = member(text, pos, depth - 1);
-        if (pos < 0) return false;
-        break;
-      }
-      if (next !== (object ? CLOSE_OBJECT : CLOSE_ARRAY)) return false;
-      depth--;
-    }
+  try {
+    return value(text, 0) === text.length;
+  } catch (error) {
+    // Nesting deeper than the stack: `canonicalize` walks values the
+    // same way and could not have written it.
+    if (error instanceof RangeError) return false;
+    throw error;
   }
 }
 
+/** The position after the canonical value at `pos`, or -1. */
+function value(text: string, pos: number): number {
+  const c = text.charCodeAt(pos);
+  if (c === OPEN_OBJECT) return object(text, pos + 1);
+  if (c === OPEN_ARRAY) return array(text, pos + 1);
+  return scalar(text, pos, c);
+}
+
+function array(text: string, pos: number): number {
+  if (text.charCodeAt(pos) === CLOSE_ARRAY) return pos + 1;
+  for (;;) {
+    pos = value(text, pos);
+    if (pos < 0) return -1;
+    const c = text.charCodeAt(pos++);
+    if (c === CLOSE_ARRAY) return pos;
+    if (c !== COMMA) return -1;
+  }
+}
+
+function object(text: string, pos: number): number {
+  if (text.charCodeAt(pos) === CLOSE_OBJECT) return pos + 1;
+  let prevStart = -1;
+  let prevEnd = -1;
+  let prevDecoded: string | null = null;
+  for (;;) {
+    const start = pos + 1;
+    pos = key(text, pos);
+    if (pos < 0) return -1;
+    if (
+      prevStart >= 0 &&
+      !keyBefore(text, prevStart, prevEnd, prevDecoded, start)
+    ) {
+      return -1;
+    }
+    prevStart = start;
+    prevEnd = keyEnd;
+    prevDecoded = keyDecoded;
+
+    pos = value(text, pos);
+    if (pos < 0) return -1;
+    const c = text.charCodeAt(pos++);
+    if (c === CLOSE_OBJECT) return pos;
+    if (c !== COMMA) return -1;
+  }
+}
+
+/** Where the content of the last key read ends, and its decoded text. */
+let keyEnd = 0;
+let keyDecoded: string | null = null;
+
 /**
- * Checks `"key":` at `pos`, the key canonical and after the previous key
- * of the object open at `frame`; the position after the colon, or -1.
+ * Checks `"key":` at `pos` and the key canonical; the position after the
+ * colon, or -1. Sets {@link keyEnd} and {@link keyDecoded} (null when
+ * the key is written without escapes: it reads as it is written).
  */
-function member(text: string, pos: number, frame: number): number {
+function key(text: string, pos: number): number {
   if (text.charCodeAt(pos) !== QUOTE) return -1;
   const start = pos + 1;
   const end = rawEnd(text, start);
@@ -110,34 +122,30 @@ function member(text: string, pos: number, frame: number): number {
   } else if (wide && !isNfc(text, start, end)) {
     return -1;
   }
-  if (!afterPreviousKey(text, frame, start, end, decoded)) return -1;
-  keyStart[frame] = start;
-  keyEnd[frame] = end;
-  keyDecoded[frame] = decoded;
+  keyEnd = end;
+  keyDecoded = decoded;
   return text.charCodeAt(after) === COLON ? after + 1 : -1;
 }
 
 /**
- * Keys must strictly increase by UTF-16 code units (which also rules out
- * a repeated key). Two keys written without escapes read the same in
- * the text as decoded, so they are compared where they lie.
+ * Whether the previous key sorts strictly before the key just read (at
+ * `start`; {@link keyEnd}, {@link keyDecoded}): keys strictly increase
+ * by UTF-16 code units, which also rules out a repeated key. Two keys
+ * written without escapes read as they are written, so they are
+ * compared where they lie.
  */
-function afterPreviousKey(
+function keyBefore(
   text: string,
-  frame: number,
+  prevStart: number,
+  prevEnd: number,
+  prevDecoded: string | null,
   start: number,
-  end: number,
-  decoded: string | null,
 ): boolean {
-  const prevStart = keyStart[frame] as number;
-  if (prevStart < 0) return true;
-  const prevEnd = keyEnd[frame] as number;
-  const prevDecoded = keyDecoded[frame] ?? null;
-  if (decoded === null && prevDecoded === null) {
-    return rangeBefore(text, prevStart, prevEnd, start, end);
+  if (keyDecoded === null && prevDecoded === null) {
+    return rangeBefore(text, prevStart, prevEnd, start, keyEnd);
   }
   const previous = prevDecoded ?? text.slice(prevStart, prevEnd);
-  return previous < (decoded ?? text.slice(start, end));
+  return previous < (keyDecoded ?? text.slice(start, keyEnd));
 }
 
 /** Whether text[aStart, aEnd) sorts strictly before text[bStart, bEnd). */
