@@ -12,6 +12,7 @@ import {
   quantityFaults,
   replicaFaults,
   tailFaults,
+  ticketsBackwards,
   unflaggedDoubles,
   viewFaults,
 } from './checks.ts';
@@ -86,6 +87,7 @@ test('a lost +1 and a diverging till are named', () => {
     status: 'open',
     conflicts: [],
     claims: [],
+    tickets: [],
     lines: [{ id: 'l1', qty, voided: false }],
   });
   const ledger = new Ledger();
@@ -114,10 +116,30 @@ test('an order sold by two tills without the conflict is named', () => {
       { docNo: 'b-t2-1', device: 't2', credited: null },
     ],
     conflicts: [],
+    tickets: [],
   };
   assert.match(unflaggedDoubles(['t1'], [[order]]) ?? '', 'not flagged');
   order.conflicts.push({ kind: 'double-settlement' });
   assert.is(unflaggedDoubles(['t1'], [[order]]), null);
+});
+
+test('a ticket below an acknowledged status is named', () => {
+  const ledger = new Ledger();
+  ledger.sawTicket('k1', 0, 2);
+  const order = (status: string, epoch: number): OrderLike => ({
+    id: 'o1',
+    status: 'open',
+    lines: [],
+    claims: [],
+    conflicts: [],
+    tickets: [{ id: 'k1', status, epoch }],
+  });
+  assert.is(ticketsBackwards(ledger, ['t1'], [[order('served', 0)]]), null);
+  assert.is(ticketsBackwards(ledger, ['t1'], [[order('new', 1)]]), null);
+  assert.match(
+    ticketsBackwards(ledger, ['t1'], [[order('cooking', 0)]]) ?? '',
+    'ticket k1',
+  );
 });
 
 test.run();

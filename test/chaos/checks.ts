@@ -5,6 +5,7 @@
  * wrong (the first three faults, and how many more).
  */
 import type { RelayTail, TillJournals } from './journals.ts';
+import { TICKET_RANK } from './kitchen.ts';
 import type { Ledger } from './ledger.ts';
 import type { OrderLike, Quiet } from './quiescence.ts';
 
@@ -241,6 +242,29 @@ export function unflaggedDoubles(
       if (sellers.size > 1 && !flagged) {
         faults.push(
           `order ${order.id} sold by ${[...sellers].join(' and ')} is not flagged on ${devices[i]}`,
+        );
+      }
+    }
+  });
+  return first(faults);
+}
+
+/** No ticket ends below a status some till acknowledged for it. */
+export function ticketsBackwards(
+  ledger: Ledger,
+  devices: string[],
+  views: OrderLike[][],
+): string | null {
+  const faults: string[] = [];
+  views.forEach((view, i) => {
+    const shown = new Map(view.flatMap((o) => o.tickets.map((t) => [t.id, t])));
+    for (const [id, acked] of ledger.tickets) {
+      const ticket = shown.get(id);
+      const rank = TICKET_RANK[ticket?.status ?? ''] ?? -1;
+      const epoch = ticket?.epoch ?? -1;
+      if (epoch < acked.epoch || (epoch === acked.epoch && rank < acked.rank)) {
+        faults.push(
+          `ticket ${id} on ${devices[i]} is at epoch ${epoch} rank ${rank}, acknowledged ${acked.epoch}/${acked.rank}`,
         );
       }
     }

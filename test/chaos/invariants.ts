@@ -19,6 +19,7 @@ import {
   replicaFaults,
   resultOf,
   tailFaults,
+  ticketsBackwards,
   unflaggedDoubles,
   verifyFaults,
   viewFaults,
@@ -125,6 +126,9 @@ export async function checkAll(
     ),
     check('no-order-lost', () => lostOrders(ledger, devices, quiet.views)),
     check('quantities', () => quantityFaults(ledger, devices, quiet.views)),
+    check('tickets-never-backwards', () =>
+      ticketsBackwards(ledger, devices, quiet.views),
+    ),
     check('double-settlements-flagged', () =>
       unflaggedDoubles(devices, quiet.views),
     ),

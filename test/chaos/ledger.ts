@@ -25,6 +25,8 @@ export interface OrderRecord {
   home: number;
   lines: string[];
   state: OrderState;
+  /** Some of it went to the kitchen (a send was acknowledged). */
+  sent: boolean;
 }
 
 /** A journal entry that a till acknowledged with a 2xx. */
@@ -53,6 +55,8 @@ export class Ledger {
   readonly lines = new Map<string, LineRecord>();
   readonly journal: JournalAck[] = [];
   readonly ops = new Map<string, OpTally>();
+  /** Each ticket's highest (epoch, rank) a till answered with. */
+  readonly tickets = new Map<string, { epoch: number; rank: number }>();
   /** Refusals by error code, over every operation. */
   readonly refusals = new Map<string, number>();
   /** 5xx answers, which a till should never give. */
@@ -79,6 +83,17 @@ export class Ledger {
       }
     }
     return outcome.kind === 'answered' && outcome.status < 300;
+  }
+
+  sawTicket(id: string, epoch: number, rank: number): void {
+    const seen = this.tickets.get(id);
+    if (
+      !seen ||
+      epoch > seen.epoch ||
+      (epoch === seen.epoch && rank > seen.rank)
+    ) {
+      this.tickets.set(id, { epoch, rank });
+    }
   }
 
   openOrders(): OrderRecord[] {

@@ -13,6 +13,7 @@ export interface OrderLike {
   status: string;
   conflicts: { kind: string }[];
   claims: { docNo: string; device: string; credited: unknown }[];
+  tickets: { id: string; status: string; epoch: number }[];
 }
 
 export interface StatusLike {

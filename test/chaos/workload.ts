@@ -7,6 +7,7 @@
  */
 import { okBody } from './client.ts';
 import type { Cluster } from './cluster.ts';
+import { bumpTicket } from './kitchen.ts';
 import type { Ledger, OrderRecord } from './ledger.ts';
 import { Rng } from './rng.ts';
 
@@ -16,6 +17,8 @@ type Action =
   | 'plus-one'
   | 'double-plus-one'
   | 'send'
+  | 'kitchen'
+  | 'move-line'
   | 'settle'
   | 'settle-twice'
   | 'void'
@@ -27,6 +30,8 @@ const ACTIONS: [Action, number][] = [
   ['plus-one', 12],
   ['double-plus-one', 20],
   ['send', 10],
+  ['kitchen', 8],
+  ['move-line', 3],
   ['settle', 10],
   ['settle-twice', 1],
   ['void', 3],
@@ -97,6 +102,10 @@ export class Workload {
         return this.#plusOne(rng, 2);
       case 'send':
         return this.#withOrder(rng, (o) => this.#send(rng, o));
+      case 'kitchen':
+        return this.#kitchen(rng);
+      case 'move-line':
+        return this.#moveLine(rng);
       case 'settle':
         return this.#withOrder(rng, (o) => this.#settle(rng, o));
       case 'settle-twice':
@@ -132,6 +141,7 @@ export class Workload {
       home: till,
       lines: [],
       state: 'open',
+      sent: false,
     };
     this.#ledger.orders.set(order.id, order);
     for (let n = rng.int(1, 3); n > 0; n--) {
@@ -186,13 +196,42 @@ export class Workload {
     );
   }
 
+  /** Tickets are bumped on settled orders too: the food still comes. */
+  async #kitchen(rng: Rng): Promise<void> {
+    const orders = [...this.#ledger.orders.values()]
+      .filter((o) => o.sent)
+      .slice(-30);
+    if (orders.length === 0) return;
+    await bumpTicket(this.#cluster, this.#ledger, rng, rng.pick(orders).id);
+  }
+
+  /** A line moved to another open order (another table, a split bill). */
+  async #moveLine(rng: Rng): Promise<void> {
+    const lines = this.#ledger.liveLines();
+    const open = this.#ledger.openOrders();
+    if (lines.length === 0 || open.length < 2) return;
+    const line = rng.pick(lines);
+    const to = rng.pick(open.filter((o) => o.id !== line.orderId));
+    const outcome = await this.#cluster.till(
+      this.#any(rng),
+      'POST',
+      `/api/lines/${line.id}/move`,
+      { orderId: to.id },
+    );
+    if (!this.#ledger.count('move-line', outcome)) return;
+    const from = this.#ledger.orders.get(line.orderId);
+    if (from) from.lines = from.lines.filter((id) => id !== line.id);
+    to.lines.push(line.id);
+    line.orderId = to.id;
+  }
+
   async #send(rng: Rng, order: OrderRecord): Promise<void> {
     const outcome = await this.#cluster.till(
       this.#any(rng),
       'POST',
       `/api/orders/${order.id}/send`,
     );
-    this.#ledger.count('send', outcome);
+    if (this.#ledger.count('send', outcome)) order.sent = true;
   }
 
   #settle(rng: Rng, order: OrderRecord): Promise<void> {
