@@ -181,6 +181,7 @@ row(
 row('startup_busy_day_ms', startupRun(), 'ms');
 notes.push(
   `${SETTLES} settlements per mode; verification over ${VERIFY_ENTRIES} entries (best of 3, the CLI's path and the sequential reference alternately); start-up median of ${STARTUP_RUNS}`,
+  'verification checks every entry, the canonical form of its stored payload text included (payload-not-canonical)',
   `verify_entries_per_s is the CLI's path (${VERIFY_DEFAULTS.workers + 1} threads here, load average ${verified.load} before the runs); _single the sequential reference; verify_parallel_ratio their quotient`,
   'settle_cpu_ms is process CPU (user + system) per settlement with synchronous=NORMAL, so it leaves out waiting for fsync',
   'verify_entries_per_cpu_s divides by the CPU time the verification used (every thread): the figure a shared, loaded machine distorts least',
