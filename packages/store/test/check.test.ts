@@ -1,8 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  canonicalize,
   checkNext,
   computeHash,
+  computeHashWithPayloadText,
   formatDocNo,
   type JournalEntry,
   parseDocNo,
@@ -82,6 +84,25 @@ test('names a malformed hash before the faults that follow from it', () => {
   assert.equal(checkNext(a!, upper)?.message, 'hash format');
   const gap = { ...upper, seq: 5 };
   assert.is(checkNext(a!, gap)?.code, 'malformed');
+});
+
+test('reports a stored payload text that is not canonical, though hashed over', () => {
+  const [a, b] = saleChain(2) as [JournalEntry, JournalEntry];
+  const canonical = canonicalize(b.payload);
+  const text = canonical.replace('"total":', '"total":1,"total":');
+  const { hash: _, ...rest } = b;
+  const honest = { ...b, hash: computeHashWithPayloadText(rest, text) };
+
+  const stored = { payloadText: text, checkPayloadText: true };
+  const problem = checkNext(a, honest, stored);
+  assert.is(problem?.code, 'payload-not-canonical');
+  assert.is(problem?.seq, b.seq);
+  assert.match(problem?.message ?? '', /at character \d+: "1,\\"total/);
+
+  // Unchecked, the text is taken as the caller's own canonical writing.
+  assert.is(checkNext(a, honest, { payloadText: text }), null);
+  const checked = { payloadText: canonical, checkPayloadText: true };
+  assert.is(checkNext(a, b, checked), null);
 });
 
 test('reports an entry of another device', () => {

@@ -123,8 +123,7 @@ test('verify exits 1 on a payload stored with a repeated key, though hashed hone
     assert.is(stored.length, entries.length - 2);
     let prev: JournalEntry | null = null;
     for (const { entry, payloadText } of stored) {
-      const trusted = { payloadText, payloadTextCanonical: true };
-      assert.is(checkNext(prev, entry, trusted), null);
+      assert.is(checkNext(prev, entry, { payloadText }), null);
       prev = entry;
     }
   } finally {

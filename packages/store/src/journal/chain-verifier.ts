@@ -93,11 +93,13 @@ export class ChainVerifier {
 
   /**
    * Checks the next entry; returns its fault (and keeps it) or null.
-   * `payloadText` is the payload's canonical text if the caller has it.
+   * `payloadText` is the payload's text as stored, if the caller has
+   * it: the hash is checked over it, and it must be canonical.
    */
   push(entry: JournalEntry, payloadText?: string): ChainFault | null {
     if (this.#fault) return this.#fault;
-    const options = payloadText === undefined ? {} : { payloadText };
+    const options =
+      payloadText === undefined ? {} : { payloadText, checkPayloadText: true };
     const found =
       (entry.device === this.device
         ? checkNext(this.#prev, entry, options)

@@ -24,19 +24,19 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /** Options of {@link checkNext}. */
 export interface CheckOptions {
   /**
-   * The payload's text when the caller has it (the store keeps payloads
-   * as text): the hash is computed over it as it is, without
-   * re-serialising the payload, and it must be the canonical text.
+   * The payload's canonical text when the caller has it (the store keeps
+   * payloads as text): the hash is computed over it as it is, without
+   * re-serialising the payload. See `checkPayloadText`.
    */
   payloadText?: string;
   /**
-   * Whether `payloadText` is known to be canonical because the caller
-   * wrote it with `canonicalize` (the relay does), so its form need not
-   * be checked again. Default false: a text read from storage is
-   * checked, and one that is not canonical is the fault
-   * `payload-not-canonical`, even when the hash over it matches.
+   * Check that `payloadText` is canonical: the text was read from
+   * storage, where anyone with write access could have spelled it
+   * otherwise and hashed it honestly. One that is not is the fault
+   * `payload-not-canonical`. Default false, for a text the caller wrote
+   * with `canonicalize` itself (the relay's ingest).
    */
-  payloadTextCanonical?: boolean;
+  checkPayloadText?: boolean;
 }
 
 /**
@@ -215,7 +215,7 @@ function checkPayloadText(
   options: CheckOptions,
 ): ChainFault | null {
   const text = options.payloadText;
-  if (text === undefined || options.payloadTextCanonical) return null;
+  if (text === undefined || !options.checkPayloadText) return null;
   if (isCanonicalText(text)) return null;
   return fault('payload-not-canonical', seq, nonCanonicalReason(text));
 }
