@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cleanup } from '../e2e/harness.ts';
+import { okBody } from './client.ts';
 import { Cluster } from './cluster.ts';
 import {
   type FaultKind,
@@ -48,6 +49,8 @@ export const CHAOS_DEFAULTS = {
   workers: 3,
   meanFaultGapMs: 5_000,
   quietTimeoutMs: 90_000,
+  /** Longest the phase runs on for a planned fault that has not started. */
+  overtimeMs: 20_000,
   /** Faults start this long into the phase and stop this long before its end. */
   faultMarginMs: 2_000,
 } as const;
@@ -191,7 +194,13 @@ async function chaosPhase(
   const faulting = faults.run(plan, t0);
   try {
     const workload = new Workload(cluster, ledger, options.seed);
-    await workload.run(CHAOS_DEFAULTS.workers, () => Date.now() - t0 > chaosMs);
+    // A fault delayed behind a slow restart still gets its turn, with the
+    // service running, for up to the overtime.
+    await workload.run(CHAOS_DEFAULTS.workers, () => {
+      const elapsed = Date.now() - t0;
+      if (elapsed > chaosMs + CHAOS_DEFAULTS.overtimeMs) return true;
+      return elapsed > chaosMs && faults.allStarted;
+    });
   } finally {
     faults.stop();
     clearInterval(ticker);
@@ -243,6 +252,16 @@ async function endPhase(
       : `not quiet after ${(quiet.ms / 1000).toFixed(1)} s: ${quiet.reason}`,
   );
 
+  // End of service: each till's Z closing must reach the relay too.
+  await closeDays(cluster, ledger);
+  const closed = await waitForQuiet(
+    cluster,
+    options.quietTimeoutMs ?? CHAOS_DEFAULTS.quietTimeoutMs,
+  );
+  if (!closed.reached)
+    quiet.reason ||= `after the Z closings: ${closed.reason}`;
+  quiet.reached &&= closed.reached;
+
   // The tills stop cleanly before their folders are read.
   await Promise.all(
     cluster.tills.map((t) => cluster.stopTill(t.index, 'SIGTERM')),
@@ -253,6 +272,21 @@ async function endPhase(
     0,
   );
   return checkAll(cluster, ledger, quiet, evidence);
+}
+
+async function closeDays(cluster: Cluster, ledger: Ledger): Promise<void> {
+  for (const slot of cluster.tills) {
+    const outcome = await cluster.till(slot.index, 'POST', '/api/day/close');
+    if (!ledger.count('close-day', outcome)) continue;
+    const body = okBody(outcome)!;
+    ledger.journal.push({
+      device: slot.device,
+      seq: Number(body.seq),
+      hash: String(body.hash),
+      docNo: null,
+      kind: 'z-closing',
+    });
+  }
 }
 
 function conflictsOf(orders: OrderLike[]): Record<string, number> {

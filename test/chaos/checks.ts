@@ -211,7 +211,7 @@ export function claimFaults(
   return first(
     ledger
       .sales()
-      .filter((s) => !claims.has(s.docNo))
+      .filter((s) => !claims.has(s.docNo ?? ''))
       .map((s) => `sale ${s.docNo} has no claim in the day`),
   );
 }

@@ -58,7 +58,27 @@ const HOLD: Record<FaultKind, [number, number]> = {
   'cut-relay': [2_000, 9_000],
 };
 
-/** Faults over `[startMs, endMs)`, about one every `meanGapMs`. */
+/** A till's start-up after a kill, as the planner counts it. */
+const RESTART_ESTIMATE_MS = 4_000;
+
+/** What a fault takes hold of: the relay, one till, or every till. */
+export function targetsOf(
+  kind: FaultKind,
+  till: number | null,
+  tills: number,
+): string[] {
+  if (kind === 'power-cut') {
+    return Array.from({ length: tills }, (_, i) => `till-${i}`);
+  }
+  return [till === null ? 'relay' : `till-${till}`];
+}
+
+/**
+ * Faults over `[startMs, endMs)`, about one every `meanGapMs`. The plan
+ * keeps track of when each target is free again, so a fault is set for
+ * a moment its till (or the relay) is not already broken, and the first
+ * round of every kind fits in a short run.
+ */
 export function planFaults(
   rng: Rng,
   kinds: FaultKind[],
@@ -69,22 +89,40 @@ export function planFaults(
 ): Fault[] {
   const first = rng.shuffle([...kinds]);
   const faults: Fault[] = [];
+  const freeAt = new Map<string, number>();
+  const free = (target: string) => freeAt.get(target) ?? 0;
   for (let at = startMs; at < endMs; ) {
     const kind =
       first.shift() ?? rng.weighted(kinds.map((k) => [k, WEIGHT[k]] as const));
+    const [min, max] = HOLD[kind];
+    const holdMs = rng.int(min, max);
+    const percent = rng.pick([10, 20, 30, 50]);
     const whole =
       kind === 'kill-relay' || kind === 'cut-relay' || kind === 'power-cut';
-    const [min, max] = HOLD[kind];
-    faults.push({
-      atMs: at,
-      kind,
-      till: whole ? null : rng.int(0, tills - 1),
-      holdMs: rng.int(min, max),
-      percent: rng.pick([10, 20, 30, 50]),
-    });
+    const till = whole ? null : freestTill(rng, tills, at, free);
+    const targets = targetsOf(kind, till, tills);
+    const atMs = Math.max(at, ...targets.map(free));
     at += Math.round(meanGapMs * (0.4 + rng.next() * 1.2));
+    if (atMs >= endMs) continue;
+    faults.push({ atMs, kind, till, holdMs, percent });
+    const restart =
+      kind === 'kill-till' || kind === 'power-cut' ? RESTART_ESTIMATE_MS : 0;
+    for (const t of targets) freeAt.set(t, atMs + holdMs + restart);
   }
-  return faults;
+  return faults.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** A till free at `at`, at random; or the one free soonest. */
+function freestTill(
+  rng: Rng,
+  tills: number,
+  at: number,
+  free: (target: string) => number,
+): number {
+  const all = Array.from({ length: tills }, (_, i) => i);
+  const idle = all.filter((i) => free(`till-${i}`) <= at);
+  if (idle.length > 0) return rng.pick(idle);
+  return all.reduce((a, b) => (free(`till-${b}`) < free(`till-${a}`) ? b : a));
 }
 
 export function describe(fault: Fault, cluster: Cluster): string {
@@ -101,6 +139,14 @@ export function describe(fault: Fault, cluster: Cluster): string {
 /** Runs a schedule against the cluster; `abort` cuts every hold short. */
 export class FaultRunner {
   readonly injected = new Map<FaultKind, number>();
+  #planned = 0;
+  #started = 0;
+
+  /** Every planned fault has been injected (some may still hold). */
+  get allStarted(): boolean {
+    return this.#started >= this.#planned;
+  }
+
   /** Till kills that landed while a write to it was in flight. */
   midWrite = 0;
   #cluster: Cluster;
@@ -117,23 +163,20 @@ export class FaultRunner {
 
   /** Injects each fault at its time (from `t0`); resolves when all are undone. */
   async run(faults: Fault[], t0: number): Promise<void> {
+    this.#planned = faults.length;
     for (const fault of faults) {
       const wait = t0 + fault.atMs - Date.now();
       if (wait > 0 && !(await this.#sleep(wait))) break;
-      const targets = this.#targets(fault);
+      const targets = targetsOf(
+        fault.kind,
+        fault.till,
+        this.#cluster.tills.length,
+      );
       const before = Promise.all(targets.map((t) => this.#chains.get(t)));
       const done = before.then(() => this.#inject(fault, t0));
       for (const target of targets) this.#chains.set(target, done);
     }
     await Promise.all(this.#chains.values());
-  }
-
-  /** What a fault takes hold of; it waits until they are all free. */
-  #targets(fault: Fault): string[] {
-    if (fault.kind === 'power-cut') {
-      return this.#cluster.tills.map((t) => `till-${t.index}`);
-    }
-    return [fault.till === null ? 'relay' : `till-${fault.till}`];
   }
 
   /** Ends every hold at once (the run is over). */
@@ -146,6 +189,7 @@ export class FaultRunner {
     const at = ((Date.now() - t0) / 1000).toFixed(1);
     this.#log(`t=${at}s fault ${describe(fault, this.#cluster)}`);
     this.injected.set(fault.kind, (this.injected.get(fault.kind) ?? 0) + 1);
+    this.#started++;
     const till = fault.till ?? 0;
     switch (fault.kind) {
       case 'kill-till':

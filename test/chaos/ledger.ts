@@ -34,8 +34,9 @@ export interface JournalAck {
   device: string;
   seq: number;
   hash: string;
-  docNo: string;
-  kind: 'sale' | 'credit-note';
+  /** Null for a Z closing. */
+  docNo: string | null;
+  kind: 'sale' | 'credit-note' | 'z-closing';
   /** For a sale: whether a credit note was asked for (answered or not). */
   credited?: boolean;
 }

@@ -41,9 +41,12 @@ export function summary(report: ChaosReport): string {
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
   const sales = report.ledger.sales().length;
-  const credits = report.ledger.journal.length - sales;
+  const kinds = (kind: string) =>
+    report.ledger.journal.filter((j) => j.kind === kind).length;
+  const credits = kinds('credit-note');
   out.push(
     `settlements acknowledged ${sales}, credit notes acknowledged ${credits}, ` +
+      `Z closings ${kinds('z-closing')}, ` +
       `journal entries ${report.journalEntries}, orders ${report.ledger.orders.size}, ` +
       `open conflicts: ${conflicts || 'none'}`,
   );
