@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cleanup } from '../e2e/harness.ts';
-import { okBody } from './client.ts';
 import { Cluster } from './cluster.ts';
 import {
   type FaultKind,
@@ -21,6 +20,7 @@ import {
 } from './faults.ts';
 import { type Check, checkAll, gather } from './invariants.ts';
 import { Ledger } from './ledger.ts';
+import { Manager } from './manager.ts';
 import { type Lan, LoopbackLan, NetnsLan, netnsAvailable } from './network.ts';
 import { type OrderLike, waitForQuiet } from './quiescence.ts';
 import { Rng } from './rng.ts';
@@ -275,18 +275,8 @@ async function endPhase(
 }
 
 async function closeDays(cluster: Cluster, ledger: Ledger): Promise<void> {
-  for (const slot of cluster.tills) {
-    const outcome = await cluster.till(slot.index, 'POST', '/api/day/close');
-    if (!ledger.count('close-day', outcome)) continue;
-    const body = okBody(outcome)!;
-    ledger.journal.push({
-      device: slot.device,
-      seq: Number(body.seq),
-      hash: String(body.hash),
-      docNo: null,
-      kind: 'z-closing',
-    });
-  }
+  const manager = new Manager(cluster, ledger);
+  for (const slot of cluster.tills) await manager.closeDayOn(slot.index);
 }
 
 function conflictsOf(orders: OrderLike[]): Record<string, number> {

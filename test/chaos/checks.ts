@@ -76,7 +76,7 @@ export function ackedOnce(
     if (
       !entry ||
       entry.hash !== ack.hash ||
-      entry.docNo !== ack.docNo ||
+      (ack.docNo !== null && entry.docNo !== ack.docNo) ||
       entry.kind !== ack.kind
     ) {
       faults.push(
@@ -87,7 +87,9 @@ export function ackedOnce(
   const seen = new Set<string>();
   const sold = new Set<string>();
   for (const entry of journals.flatMap((j) => j.own)) {
-    if (entry.docNo !== null) {
+    // Sales and credit notes take numbers; a reprint names its original.
+    const numbered = entry.kind === 'sale' || entry.kind === 'credit-note';
+    if (numbered && entry.docNo !== null) {
       if (seen.has(entry.docNo))
         faults.push(`document ${entry.docNo} journalled twice`);
       seen.add(entry.docNo);

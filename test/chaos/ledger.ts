@@ -36,7 +36,9 @@ export interface JournalAck {
   hash: string;
   /** Null for a Z closing. */
   docNo: string | null;
-  kind: 'sale' | 'credit-note' | 'z-closing';
+  kind: 'sale' | 'credit-note' | 'z-closing' | 'reprint';
+  /** For a sale: the order it settled. */
+  orderId?: string;
   /** For a sale: whether a credit note was asked for (answered or not). */
   credited?: boolean;
 }

@@ -9,6 +9,7 @@ import { okBody } from './client.ts';
 import type { Cluster } from './cluster.ts';
 import { bumpTicket } from './kitchen.ts';
 import type { Ledger, OrderRecord } from './ledger.ts';
+import { Manager } from './manager.ts';
 import { Rng } from './rng.ts';
 
 type Action =
@@ -22,7 +23,9 @@ type Action =
   | 'settle'
   | 'settle-twice'
   | 'void'
-  | 'credit';
+  | 'credit'
+  | 'reprint'
+  | 'close-day';
 
 const ACTIONS: [Action, number][] = [
   ['open', 8],
@@ -36,6 +39,8 @@ const ACTIONS: [Action, number][] = [
   ['settle-twice', 1],
   ['void', 3],
   ['credit', 3],
+  ['reprint', 1],
+  ['close-day', 0.1],
 ];
 
 /** Menu items of the demo menu, with the modifiers each one needs. */
@@ -64,11 +69,13 @@ export class Workload {
   #cluster: Cluster;
   #ledger: Ledger;
   #seed: number;
+  #manager: Manager;
 
   constructor(cluster: Cluster, ledger: Ledger, seed: number) {
     this.#cluster = cluster;
     this.#ledger = ledger;
     this.#seed = seed;
+    this.#manager = new Manager(cluster, ledger);
   }
 
   /** Runs `workers` waiters until `done()` says stop. */
@@ -113,7 +120,11 @@ export class Workload {
       case 'void':
         return this.#void(rng);
       case 'credit':
-        return this.#credit(rng);
+        return this.#manager.credit(rng);
+      case 'reprint':
+        return this.#manager.reprint(rng);
+      case 'close-day':
+        return this.#manager.closeDay(rng);
     }
   }
 
@@ -292,6 +303,7 @@ export class Workload {
       docNo: String(body.docNo),
       kind: 'sale',
       credited: false,
+      orderId: order.id,
     });
   }
 
@@ -310,30 +322,6 @@ export class Workload {
     if (outcome.kind === 'lost') line.voided = true;
     if (!this.#ledger.count('void', outcome)) return;
     line.voided = true;
-  }
-
-  async #credit(rng: Rng): Promise<void> {
-    const open = this.#ledger.sales().filter((s) => !s.credited);
-    if (open.length === 0) return;
-    const sale = rng.pick(open);
-    const till = this.#cluster.tills.findIndex((t) => t.device === sale.device);
-    const outcome = await this.#cluster.till(
-      till,
-      'POST',
-      `/api/invoices/${sale.docNo}/credit`,
-      { reason: 'wrong table charged' },
-    );
-    if (outcome.kind === 'lost') sale.credited = true;
-    const body = this.#ledger.count('credit', outcome) ? okBody(outcome) : null;
-    if (!body) return;
-    sale.credited = true;
-    this.#ledger.journal.push({
-      device: sale.device,
-      seq: Number(body.seq),
-      hash: String(body.hash),
-      docNo: String(body.docNo),
-      kind: 'credit-note',
-    });
   }
 }
 
