@@ -139,16 +139,10 @@ export function describe(fault: Fault, cluster: Cluster): string {
 /** Runs a schedule against the cluster; `abort` cuts every hold short. */
 export class FaultRunner {
   readonly injected = new Map<FaultKind, number>();
-  #planned = 0;
-  #started = 0;
-
-  /** Every planned fault has been injected (some may still hold). */
-  get allStarted(): boolean {
-    return this.#started >= this.#planned;
-  }
-
   /** Till kills that landed while a write to it was in flight. */
   midWrite = 0;
+  #planned = 0;
+  #started = 0;
   #cluster: Cluster;
   #lan: Lan;
   #log: (line: string) => void;
@@ -179,6 +173,11 @@ export class FaultRunner {
     await Promise.all(this.#chains.values());
   }
 
+  /** Every planned fault has been injected (some may still hold). */
+  get allStarted(): boolean {
+    return this.#started >= this.#planned;
+  }
+
   /** Ends every hold at once (the run is over). */
   stop(): void {
     this.#abort.abort();
@@ -193,8 +192,8 @@ export class FaultRunner {
     const till = fault.till ?? 0;
     switch (fault.kind) {
       case 'kill-till':
-        // Most power cuts land in the middle of a write, as they do at the
-        // counter when a busy till dies.
+        // The kill waits (up to a second) for a write in flight, which is
+        // when a till dying at a busy counter loses the most.
         if (await this.#cluster.writeInFlight(till, 1_000)) this.midWrite++;
         await this.#cluster.stopTill(till, 'SIGKILL');
         await this.#sleep(fault.holdMs);
