@@ -143,7 +143,7 @@ function connect(url: string, t: string) {
   return stockProvider(url, 'b1/day/2026-12-03', { token: t });
 }
 
-test('brigade relay keeps what it relayed through a SIGKILL', async () => {
+test('brigade relay keeps what it acknowledged through a SIGKILL', async () => {
   const dir = tempDir();
   let running = await startProcess(dir);
   const t = (
@@ -155,8 +155,15 @@ test('brigade relay keeps what it relayed through a SIGKILL', async () => {
     await Promise.all([synced(writer), synced(reader)]);
     for (let i = 0; i < 20; i++) writer.doc.getArray('lines').push([i]);
     await until(() => reader.doc.getArray('lines').length === 20);
+
+    // Updates go out before their commit; a sync answer waits for it, so
+    // a client told it is synced with the 20 lines is the acknowledgement.
+    const late = connect(running.url, t);
+    await synced(late);
+    assert.is(late.doc.getArray('lines').length, 20);
     writer.destroy();
     reader.destroy();
+    late.destroy();
     running.child.kill('SIGKILL');
     await exited(running.child);
 
