@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { main } from '@brigade/cli';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { WebSocket } from 'ws';
-import * as Y from 'yjs';
 import { verifyToken } from '../src/auth/token.ts';
 import { parseTtl } from '../src/commands/token.ts';
 import {
