@@ -52,6 +52,10 @@ export async function gather(
   cluster: Cluster,
   quiet: Quiet,
 ): Promise<Evidence> {
+  // The relay crashes once more with every till off, so what it shows
+  // next is what it had stored, not what the tills would send again.
+  await cluster.killRelay();
+  await cluster.startRelay();
   const relayDay = await relayDayView(cluster, quiet.views[0] ?? []);
   const tails = await relayTails(cluster);
   const journals = await Promise.all(
