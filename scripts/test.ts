@@ -19,6 +19,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const suiteRoots = ['packages', 'apps', 'test'];
 const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 600_000);
 const jobs = Number(process.env.TEST_JOBS ?? 2);
+/** How long a suite may keep running after uvu printed its summary. */
+const exitGraceMs = Number(process.env.TEST_EXIT_GRACE_MS ?? 30_000);
 
 interface Tally {
   passed: number;
@@ -48,8 +50,21 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<Run> {
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+    let lingering: NodeJS.Timeout | undefined;
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+
+      // A handle left open (a socket, a child, a timer) after a failed
+      // assertion keeps uvu's process alive; do not wait the full timeout.
+      if (!lingering && /^\s*Duration:/m.test(output)) {
+        lingering = setTimeout(() => {
+          output += `\n[test runner] still running ${exitGraceMs} ms after its summary (a handle left open): killed\n`;
+          child.kill('SIGKILL');
+        }, exitGraceMs);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
 
     // A suite that hangs is killed so the run still ends with a count.
     const timer = setTimeout(() => {
@@ -58,6 +73,7 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<Run> {
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(lingering);
       resolve({ code, output });
     });
   });
