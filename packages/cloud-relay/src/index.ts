@@ -6,6 +6,7 @@ export { MIN_SECRET_BYTES, readSecret, SECRET_ENV } from './commands/secret.ts';
 export { parseTtl, runToken } from './commands/token.ts';
 export * from './db.ts';
 export * from './docs/sqlite-docs.ts';
+export { requestUrl } from './http/request-url.ts';
 export * from './metrics.ts';
 export * from './server.ts';
 export * from './sync/index.ts';

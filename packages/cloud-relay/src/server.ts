@@ -36,6 +36,7 @@ import {
   WalCheckpointer,
 } from './docs/wal-checkpointer.ts';
 import { createApiHandler } from './http/index.ts';
+import { requestUrl } from './http/request-url.ts';
 import { createStockApi } from './http/stock-routes.ts';
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
 import { CustomerReports } from './reports/customers.ts';
@@ -61,6 +62,15 @@ export interface RelayOptions {
   /** Default: silent. */
   logger?: Logger;
 }
+
+/** The answer to a request whose target does not parse as a URL. */
+const BAD_TARGET = {
+  error: {
+    code: 'invalid-field',
+    field: 'url',
+    message: 'url: the request target is not a valid path',
+  },
+} as const;
 
 /** The defaults of {@link RelayOptions}. */
 export const RELAY_DEFAULTS = { port: 8787, host: '127.0.0.1' } as const;
@@ -211,6 +221,11 @@ export class Relay {
   }
 
   readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!requestUrl(req.url, 'http://relay.invalid')) {
+      this.#log.warn({ ip: req.socket.remoteAddress }, 'refused: bad target');
+      sendJson(res, 400, BAD_TARGET);
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
       this.#health(res);
@@ -252,12 +267,18 @@ export class Relay {
       socket.destroy();
       return;
     }
+    if (!requestUrl(req.url, 'ws://relay')) {
+      this.#log.warn({ ip: req.socket.remoteAddress }, 'refused: bad target');
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onSocket(ws, req));
   };
 
   /** Authorises a new socket, then attaches it, or closes it unserved. */
   #onSocket(ws: WebSocket, req: IncomingMessage): void {
-    const url = new URL(req.url ?? '/', 'ws://relay');
+    // #onUpgrade let only targets that parse through.
+    const url = requestUrl(req.url, 'ws://relay') as URL;
     const address = parseDocPath(url.pathname);
     const ip = req.socket.remoteAddress;
     if (!address) {

@@ -11,8 +11,9 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { requestUrl } from '@brigade/cloud-relay';
 import { type Logger, silentLogger } from '@brigade/log';
-import { ApiError } from './api-error.ts';
+import { ApiError, badRequest } from './api-error.ts';
 import type { EventStream } from './event-stream.ts';
 import type { Router } from './router.ts';
 
@@ -91,7 +92,12 @@ export class TillHttpServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://till.local');
+    const url = requestUrl(req.url, 'http://till.local');
+    if (!url) {
+      const error = badRequest('invalid-field', 'url: not a valid path', 'url');
+      send(res, error.status, error.toBody());
+      return;
+    }
     try {
       this.#checkToken(req, url);
       if (url.pathname === '/api/events' && req.method === 'GET') {
@@ -124,7 +130,11 @@ export class TillHttpServer {
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://till.local');
+    const url = requestUrl(req.url, 'http://till.local');
+    if (!url) {
+      refuseUpgrade(socket, 400);
+      return;
+    }
     const handler = this.#options.onSyncUpgrade;
     try {
       this.#checkToken(req, url);
@@ -204,7 +214,13 @@ function toApiError(error: unknown): ApiError {
   return new ApiError(500, 'internal', 'the till failed to handle the request');
 }
 
-function refuseUpgrade(socket: Duplex, status: 401 | 404): void {
-  const text = status === 401 ? 'Unauthorized' : 'Not Found';
+const UPGRADE_STATUS = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+} as const;
+
+function refuseUpgrade(socket: Duplex, status: 400 | 401 | 404): void {
+  const text = UPGRADE_STATUS[status];
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`);
 }

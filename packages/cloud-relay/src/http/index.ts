@@ -24,6 +24,7 @@ import { authenticate } from './access.ts';
 import { sendJson } from './body.ts';
 import { ApiError } from './errors.ts';
 import { apiMetrics } from './metrics.ts';
+import { requestUrl } from './request-url.ts';
 import * as routes from './routes.ts';
 
 export type { Alert, AlertKind } from '../journal/alerts.ts';
@@ -102,9 +103,9 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
   };
 
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://relay.invalid');
-    const methods = ROUTES[url.pathname];
-    if (!methods) return false;
+    const url = requestUrl(req.url, 'http://relay.invalid');
+    const methods = url && ROUTES[url.pathname];
+    if (!url || !methods) return false;
     void serve(ctx, options.secret, methods, req, res, url);
     return true;
   };

@@ -22,6 +22,7 @@ import { authenticate, authorize, authorizeRole } from './access.ts';
 import { readJson, sendJson } from './body.ts';
 import { ApiError, invalidField } from './errors.ts';
 import { Query } from './query.ts';
+import { requestUrl } from './request-url.ts';
 
 const ID = /^[A-Za-z0-9_:-]{1,100}$/;
 
@@ -147,9 +148,9 @@ export function createStockApi(options: StockApiOptions) {
   };
 
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const url = new URL(req.url ?? '/', 'http://relay.invalid');
-    const methods = routes[url.pathname];
-    if (!methods) return false;
+    const url = requestUrl(req.url, 'http://relay.invalid');
+    const methods = url && routes[url.pathname];
+    if (!url || !methods) return false;
     const handle = methods[req.method ?? ''];
     void (async () => {
       try {
