@@ -4,7 +4,12 @@
  * `brigade_ingest_*`) on the same registry; Node's process metrics
  * (CPU, memory, event-loop lag) come with the default collectors.
  */
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Histogram,
+  Registry,
+} from 'prom-client';
 import { createSyncMetrics, type SyncMetrics } from './sync/metrics.ts';
 
 export interface RelayMetrics {
@@ -18,6 +23,8 @@ export interface RelayMetrics {
   docCommits: Counter;
   /** Document updates written by those commits. */
   docUpdatesStored: Counter;
+  /** How long each document commit held the event loop. */
+  docCommitSeconds: Histogram;
 }
 
 /** A fresh registry with every relay metric on it. */
@@ -46,6 +53,12 @@ export function createRelayMetrics(): RelayMetrics {
     docUpdatesStored: new Counter({
       name: 'brigade_relay_doc_updates_stored_total',
       help: 'Document updates (rows) stored by those transactions',
+      registers: [registry],
+    }),
+    docCommitSeconds: new Histogram({
+      name: 'brigade_relay_doc_commit_seconds',
+      help: 'Time one document commit held the event loop',
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
   };

@@ -112,9 +112,10 @@ export class Relay {
       ...options.persistence,
       logger: this.#log,
       onCommitFailure: () => this.metrics.docCommitFailures.inc(),
-      onCommit: (rows) => {
+      onCommit: (rows, seconds) => {
         this.metrics.docCommits.inc();
         this.metrics.docUpdatesStored.inc(rows);
+        this.metrics.docCommitSeconds.observe(seconds);
       },
     });
     this.#branches = new BranchDirectory(this.db);

@@ -117,11 +117,27 @@ interface Running {
   url: string;
 }
 
-async function startProcess(dir: string): Promise<Running> {
+async function startProcess(
+  dir: string,
+  secretArgs: string[] = [],
+): Promise<Running> {
+  const env = { ...process.env };
+  if (secretArgs.length === 0) env.BRIGADE_RELAY_SECRET = secret;
+  else delete env.BRIGADE_RELAY_SECRET;
   const child = spawn(
     process.execPath,
-    [bin, 'relay', '--port', '0', '--host', '127.0.0.1', '--data', dir],
-    { env: { ...process.env, BRIGADE_RELAY_SECRET: secret } },
+    [
+      bin,
+      'relay',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data',
+      dir,
+      ...secretArgs,
+    ],
+    { env },
   );
   let output = '';
   child.stdout?.on('data', (chunk) => {
@@ -140,6 +156,26 @@ function exited(child: ChildProcess): Promise<number | null> {
 function connect(url: string, t: string) {
   return stockProvider(url, 'b1/day/2026-12-03', { token: t });
 }
+
+test('brigade relay reads its secret from --secret-file', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'secret');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  const running = await startProcess(join(dir, 'data'), [
+    '--secret-file',
+    file,
+  ]);
+  try {
+    const made = await run([...tokenArgs, '--secret-file', file]);
+    const p = connect(running.url, made.stdout.trim());
+    await synced(p);
+    p.destroy();
+  } finally {
+    running.child.kill('SIGTERM');
+    await exited(running.child);
+    removeDir(dir);
+  }
+});
 
 test('brigade relay keeps what it acknowledged through a SIGKILL', async () => {
   const dir = tempDir();

@@ -114,6 +114,14 @@ test('unloads a document after its last client leaves', async () => {
   await until(() => relay.hub.loadedDocuments().length === 0, 3000, 'evicted');
   assert.is(await metric('brigade_relay_documents_loaded'), 0);
 
+  // Unloading compacted it: one snapshot, no tail of updates.
+  const rows = (table: string) =>
+    relay.db
+      .prepare(`SELECT count(*) AS n FROM ${table} WHERE name = ?`)
+      .get('b1/menu') as { n: number };
+  assert.is(rows('doc_update').n, 0, 'no update rows left');
+  assert.is(rows('doc_snapshot').n, 1, 'one snapshot');
+
   const again = connect('b1/menu');
   await synced(again);
   assert.is(again.doc.getMap('items').get('soup'), 450);

@@ -12,6 +12,7 @@ import {
   tempDir,
   testRelay,
   token,
+  until,
 } from './support/relay.ts';
 
 let dir = '';
@@ -63,11 +64,18 @@ test('exposes sync, auth and process metrics on /metrics', async () => {
     'brigade_relay_bytes_out_total',
     'brigade_relay_auth_failures_total{reason="token-malformed"} 1',
     'brigade_relay_update_seconds_bucket',
+    'brigade_relay_doc_commit_seconds_bucket',
     'brigade_relay_process_resident_memory_bytes',
     'brigade_http_',
   ]) {
     assert.ok(text.includes(name), name);
   }
+
+  // The edit's commit is timed once it has happened.
+  await until(async () => {
+    const later = await (await fetch(http('/metrics'))).text();
+    return /^brigade_relay_doc_commit_seconds_count [1-9]/m.test(later);
+  });
   p.destroy();
 });
 

@@ -59,10 +59,13 @@ test('refuses a missing, malformed, forged or expired token with 4401', async ()
   }
 });
 
-test('refuses another branch with 4403 before any document byte', async () => {
-  const result = await refusal('b2/menu', token({ branches: ['b1'] }));
-  assert.equal(result, { code: CLOSE.forbidden, received: 0 });
-});
+for (const role of ['till', 'kds', 'waiter', 'dashboard'] as const) {
+  test(`refuses a ${role} token another branch with 4403 before any byte`, async () => {
+    await bindBranch('b2', 'acme');
+    const result = await refusal('b2/menu', token({ role, branches: ['b1'] }));
+    assert.equal(result, { code: CLOSE.forbidden, received: 0 });
+  });
+}
 
 test('refuses a branch bound to another organisation', async () => {
   await bindBranch('b1', 'acme');
@@ -79,6 +82,19 @@ test('lets an admin with * open only its own organisation branches', async () =>
   const p = provider(relay, 'b1/menu', admin);
   await synced(p);
   p.destroy();
+});
+
+test('lets an admin naming one branch open every branch of its organisation', async () => {
+  const admin = token({ role: 'admin', branches: ['b1'] });
+  await bindBranch('b2', 'acme');
+  await bindBranch('b9', 'other');
+  assert.is((await refusal('b9/menu', admin)).code, CLOSE.forbidden);
+  assert.is((await refusal('b3/menu', admin)).code, CLOSE.forbidden, 'unbound');
+  for (const branch of ['b1', 'b2']) {
+    const p = provider(relay, `${branch}/menu`, admin);
+    await synced(p);
+    p.destroy();
+  }
 });
 
 test('refuses a bad document path with 4400', async () => {

@@ -7,6 +7,7 @@
  * const log = createLogger({ name: 'till' });
  * const lanLog = log.child({ ns: 'lan' });
  * lanLog.info({ peer: 'till-2' }, 'peer joined');
+ * lanLog.child({ ns: 'dial' }).debug({}, 'dialling'); // ns: 'lan.dial'
  */
 import { pino } from 'pino';
 
@@ -45,12 +46,16 @@ export const REDACTED_FIELDS = [
   'email',
 ];
 
-/** Creates the process's root logger: JSON lines, secrets redacted. */
+/**
+ * Creates the process's root logger: JSON lines, secrets redacted. A
+ * child's `ns` is joined to its parent's with a dot (`relay.sync`), so
+ * every line carries each key once.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const level =
     options.level ?? (process.env.BRIGADE_LOG_LEVEL as LoggerOptions['level']);
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`]);
-  return pino(
+  const root = pino(
     {
       name: options.name,
       level: level ?? 'info',
@@ -60,6 +65,31 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination ?? process.stdout,
   );
+  return withBindings(root, root, {});
+}
+
+/**
+ * `logger`, whose children are made from `root` with every binding so far
+ * (pino repeats a key that a child binds again; this never does).
+ */
+function withBindings(
+  root: pino.Logger,
+  logger: pino.Logger,
+  bindings: Record<string, unknown>,
+): Logger {
+  return {
+    child(more) {
+      const merged = { ...bindings, ...more };
+      if (typeof bindings.ns === 'string' && typeof more.ns === 'string') {
+        merged.ns = `${bindings.ns}.${more.ns}`;
+      }
+      return withBindings(root, root.child(merged), merged);
+    },
+    debug: (obj, msg) => logger.debug(obj, msg),
+    info: (obj, msg) => logger.info(obj, msg),
+    warn: (obj, msg) => logger.warn(obj, msg),
+    error: (obj, msg) => logger.error(obj, msg),
+  };
 }
 
 /** A logger that drops everything; the default where none is injected. */

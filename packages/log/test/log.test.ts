@@ -26,6 +26,22 @@ test('writes one JSON object per line with name and namespace', async () => {
   assert.is(lines[0]?.msg, 'peer joined');
 });
 
+test('joins nested namespaces so each key appears once', async () => {
+  const stream = new PassThrough();
+  const raw: string[] = [];
+  stream.on('data', (chunk: Buffer) => raw.push(chunk.toString()));
+  const log = createLogger({ name: 'relay', destination: stream });
+  const sync = log.child({ ns: 'relay' }).child({ ns: 'sync', doc: 'b1/menu' });
+  sync.child({ peer: 'till-1' }).info({}, 'attached');
+  await new Promise((r) => setImmediate(r));
+  const line = raw.join('').trim();
+  assert.is(line.match(/"ns":/g)?.length, 1, line);
+  const parsed = JSON.parse(line);
+  assert.is(parsed.ns, 'relay.sync');
+  assert.is(parsed.doc, 'b1/menu');
+  assert.is(parsed.peer, 'till-1');
+});
+
 test('never writes a secret passed in by mistake', async () => {
   const { stream, lines } = capture();
   const log = createLogger({ name: 'relay', destination: stream });

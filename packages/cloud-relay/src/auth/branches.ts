@@ -3,8 +3,8 @@
  * namespace on a relay (`/<branch>/<doc>`), so the relay binds a branch to
  * the organisation of the first valid token that names it explicitly, and
  * from then on refuses tokens of any other organisation for that branch.
- * An `admin` token with branch `*` opens only branches already bound to
- * its own organisation. The binding lives in the `relay_branches` table;
+ * An `admin` token opens, beyond the branches it names, only branches
+ * already bound to its own organisation. The binding lives in the `relay_branches` table;
  * an operator can pre-bind or move a branch with one SQL statement.
  */
 import type { Database, Statement } from 'better-sqlite3';

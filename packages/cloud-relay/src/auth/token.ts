@@ -24,7 +24,11 @@ const WRITER_ROLES: ReadonlySet<Role> = new Set(['till', 'kds', 'waiter']);
 export interface TokenClaims {
   /** Organisation the token belongs to. */
   org: string;
-  /** Branches it may open; an `admin` token may hold `*` for every branch. */
+  /**
+   * Branches it names (and may bind to its organisation). An `admin`
+   * token opens every branch of its organisation whatever it names; `*`
+   * names none in particular.
+   */
   branches: string[];
   /** Device or user the token was issued to. */
   device: string;
@@ -111,9 +115,12 @@ export function canWrite(claims: TokenClaims, branch: string): boolean {
   return WRITER_ROLES.has(claims.role) && claims.branches.includes(branch);
 }
 
-/** An `admin` token with `*` opens every branch of its organisation. */
+/**
+ * An `admin` token opens every branch of its organisation; which branches
+ * those are is the relay's binding (`BranchDirectory`), not the token's.
+ */
 function isOrgWide(claims: TokenClaims): boolean {
-  return claims.role === 'admin' && claims.branches.includes('*');
+  return claims.role === 'admin';
 }
 
 function mac(head: string, secret: string | Buffer): Buffer {

@@ -31,8 +31,11 @@ export interface GroupCommitOptions {
   retryMaxMs?: number;
   /** Called once per failed batch, after it is logged (a metric, a test). */
   onFailure?: (error: Error) => void;
-  /** Called once per committed batch with the rows it wrote (a metric). */
-  onCommit?: (rows: number) => void;
+  /**
+   * Called once per committed batch with the rows it wrote and the
+   * seconds its transaction held the event loop (metrics).
+   */
+  onCommit?: (rows: number, seconds: number) => void;
   /** Default: silent. */
   logger?: Logger;
 }
@@ -66,7 +69,7 @@ export class GroupCommit {
     Omit<GroupCommitOptions, 'logger' | 'onFailure' | 'onCommit'>
   >;
   readonly #onFailure: ((error: Error) => void) | undefined;
-  readonly #onCommit: ((rows: number) => void) | undefined;
+  readonly #onCommit: ((rows: number, seconds: number) => void) | undefined;
   readonly #write: (batch: Pending[]) => number;
 
   /** Per document name, in first-queued order. */
@@ -161,6 +164,7 @@ export class GroupCommit {
       return true;
     }
     const batch = [...this.#pending.values()];
+    const started = performance.now();
     let rows: number;
     try {
       rows = this.#write(batch);
@@ -169,7 +173,7 @@ export class GroupCommit {
       return false;
     }
     this.#commits += 1;
-    this.#onCommit?.(rows);
+    this.#onCommit?.(rows, (performance.now() - started) / 1000);
     this.#retryMs = 0;
     this.#pending = new Map();
     this.#runWaiters();

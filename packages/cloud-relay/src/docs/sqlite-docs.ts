@@ -39,8 +39,8 @@ export interface SqliteDocSourceOptions extends PersistenceOptions {
   logger?: Logger;
   /** Called once per failed batch (it is also logged and retried). */
   onCommitFailure?: (error: Error) => void;
-  /** Called once per committed batch with the rows it wrote. */
-  onCommit?: (rows: number) => void;
+  /** Called once per committed batch with its rows and its seconds. */
+  onCommit?: (rows: number, seconds: number) => void;
 }
 
 export class SqliteDocSource implements DocSource {

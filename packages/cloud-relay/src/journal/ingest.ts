@@ -369,7 +369,7 @@ export class JournalIngest {
         ref: businessDate,
         seq: first.seq,
         code: 'reported-late',
-        message: `${entries.length} sales or credit notes of ${businessDate} from seq ${first.seq} reached the relay up to ${hours} h after they were made`,
+        message: `${countOf(entries.length, 'sale or credit note', 'sales or credit notes')} of ${businessDate} from seq ${first.seq} reached the relay up to ${hours} h after they were made`,
         entryKind: first.kind,
         entryTs: first.ts,
         count: entries.length,
@@ -412,4 +412,9 @@ function applyPending(row: DeviceRow, batch: JournalBatch): void {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `1 sale`, `2 sales`: a count with the right form of its noun. */
+function countOf(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

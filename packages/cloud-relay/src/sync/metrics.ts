@@ -97,7 +97,7 @@ export function createSyncMetrics(
     }),
     updateSeconds: new Histogram({
       name: `${prefix}_update_seconds`,
-      help: 'Time to apply, store and fan out one incoming update',
+      help: 'Time to decode, apply, queue and fan out one incoming update',
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5],
       registers,
     }),
