@@ -93,7 +93,7 @@ export function planFaults(
   const free = (target: string) => freeAt.get(target) ?? 0;
   for (let at = startMs; at < endMs; ) {
     const kind =
-      first.shift() ?? rng.weighted(kinds.map((k) => [k, WEIGHT[k]] as const));
+      first.shift() ?? rng.weighted(kinds.map((k) => [WEIGHT[k], k] as const));
     const [min, max] = HOLD[kind];
     const holdMs = rng.int(min, max);
     const percent = rng.pick([10, 20, 30, 50]);

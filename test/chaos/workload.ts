@@ -27,20 +27,20 @@ type Action =
   | 'reprint'
   | 'close-day';
 
-const ACTIONS: [Action, number][] = [
-  ['open', 8],
-  ['add-line', 14],
-  ['plus-one', 12],
-  ['double-plus-one', 20],
-  ['send', 10],
-  ['kitchen', 8],
-  ['move-line', 3],
-  ['settle', 10],
-  ['settle-twice', 1],
-  ['void', 3],
-  ['credit', 3],
-  ['reprint', 1],
-  ['close-day', 0.1],
+const ACTIONS: [number, Action][] = [
+  [8, 'open'],
+  [14, 'add-line'],
+  [12, 'plus-one'],
+  [20, 'double-plus-one'],
+  [10, 'send'],
+  [8, 'kitchen'],
+  [3, 'move-line'],
+  [10, 'settle'],
+  [1, 'settle-twice'],
+  [3, 'void'],
+  [3, 'credit'],
+  [1, 'reprint'],
+  [0.1, 'close-day'],
 ];
 
 /** Menu items of the demo menu, with the modifiers each one needs. */
