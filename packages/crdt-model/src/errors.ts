@@ -32,6 +32,8 @@ export type ModelErrorCode =
   | 'order-merged'
   /** The order was carried into the next business day. */
   | 'order-carried'
+  /** The whole order was voided; a void is final. */
+  | 'order-voided'
   /** Sending found no unsent quantity on the order. */
   | 'nothing-to-send'
   /** A ticket status may only move forward within its epoch. */

@@ -65,6 +65,7 @@ export type {
   LineVoid,
   ModifierSnapshot,
   Order,
+  OrderVoid,
   Pricing,
   Ticket,
   TicketItem,

@@ -1,6 +1,6 @@
 import type { OrderId } from '../ids.ts';
 import { ticketState } from '../views/kds.ts';
-import { firedOf, linesOf, qtyOf } from '../views/order-lines.ts';
+import { firedOf, linesOf, lineVoidOf, qtyOf } from '../views/order-lines.ts';
 import { statusOf } from '../views/order-view.ts';
 import type { DaySnapshot } from './day-state.ts';
 import {
@@ -20,7 +20,8 @@ import type { ServiceDay } from './service-day.ts';
  * units already fired that are not on a carried (unserved) ticket become
  * the line's fired offset. The new day is written first and the old day
  * marked afterwards, so a carry interrupted between the two is completed by
- * running it again.
+ * running it again. An order voided by a device whose void has not
+ * arrived yet is carried as open and stays open in the next day.
  */
 export function carryOrders(
   from: ServiceDay,
@@ -38,7 +39,7 @@ export function carryOrders(
     for (const order of open) {
       if (existing.has(order.id)) continue;
       const lines = linesOf(day, order.id).filter(
-        (l) => !l.void && qtyOf(l) > 0,
+        (l) => !lineVoidOf(day, l) && qtyOf(l) > 0,
       );
       const carriedLines = new Set<string>(lines.map((l) => l.id));
       const tickets = [...day.tickets.values()].filter(

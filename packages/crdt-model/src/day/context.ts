@@ -3,7 +3,7 @@ import type { EngineWriter } from '../engine/engine.ts';
 import { ModelError } from '../errors.ts';
 import type { DeviceId, LineId, OrderId, TicketId } from '../ids.ts';
 import type { Menu } from '../menu/menu.ts';
-import { rootOf } from '../views/order-lines.ts';
+import { lineVoidOf, rootOf } from '../views/order-lines.ts';
 import { statusOf } from '../views/order-view.ts';
 import type { DayState } from './day-state.ts';
 import type { Line, Order, Ticket } from './records.ts';
@@ -27,7 +27,7 @@ export function orderOf(state: DayState, id: OrderId): Order {
   return order;
 }
 
-/** The order, if it may still change: not settled, merged or carried. */
+/** The order, if it may still change: not settled, merged, carried or voided. */
 export function writableOrder(state: DayState, id: OrderId): Order {
   const order = orderOf(state, id);
   const status = statusOf(state, order);
@@ -36,17 +36,24 @@ export function writableOrder(state: DayState, id: OrderId): Order {
     const root = rootOf(state, id);
     throw new ModelError('order-merged', `order ${id} was merged into ${root}`);
   }
-  throw new ModelError(
-    status === 'settled' ? 'order-settled' : 'order-carried',
-    `order ${id} is ${status}`,
-  );
+  const code = {
+    settled: 'order-settled',
+    carried: 'order-carried',
+    voided: 'order-voided',
+  } as const;
+  throw new ModelError(code[status], `order ${id} is ${status}`);
 }
 
-/** The line, if it may still change: not voided, on an open order. */
+/**
+ * The line, if it may still change: not voided (by itself or with its
+ * order), on an open order.
+ */
 export function editableLine(state: DayState, id: LineId): Line {
   const line = state.lines.get(id);
   if (!line) throw new ModelError('unknown-line', `no line ${id}`);
-  if (line.void) throw new ModelError('line-voided', `line ${id} is voided`);
+  if (lineVoidOf(state, line)) {
+    throw new ModelError('line-voided', `line ${id} is voided`);
+  }
   writableOrder(state, rootOf(state, line.orderId));
   return line;
 }

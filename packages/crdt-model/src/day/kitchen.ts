@@ -2,7 +2,7 @@
 import { ModelError } from '../errors.ts';
 import type { OrderId, TicketId } from '../ids.ts';
 import { ticketState } from '../views/kds.ts';
-import { firedOf, linesOf, qtyOf } from '../views/order-lines.ts';
+import { firedOf, linesOf, lineVoidOf, qtyOf } from '../views/order-lines.ts';
 import { type DayContext, ticketOf, writableOrder } from './context.ts';
 import {
   STATUS_RANK,
@@ -25,7 +25,7 @@ export function sendToKitchen(
   const byStation = new Map<string, TicketItem[]>();
   for (const line of linesOf(ctx.state, order.id)) {
     if (
-      line.void ||
+      lineVoidOf(ctx.state, line) ||
       (input.course !== undefined && line.course !== input.course)
     ) {
       continue;

@@ -44,6 +44,8 @@ export interface Order {
   carriedTo: string | null;
   /** Business date this order was carried from, if it was. */
   carriedFrom: string | null;
+  /** Set when the whole order was voided: final, like a line's void. */
+  void: OrderVoid | null;
 }
 
 export interface ModifierSnapshot {
@@ -57,6 +59,9 @@ export interface LineVoid {
   at: number;
   reason: string;
 }
+
+/** Who voided a whole order, when and why (the same shape as a line's). */
+export type OrderVoid = LineVoid;
 
 export interface Line {
   id: LineId;
@@ -142,6 +147,8 @@ export const ORDER = {
   mergedInto: 'm',
   carriedTo: 'ct',
   carriedFrom: 'cf',
+  /** `{by, at, reason}` of an order void, set once. */
+  void: 'v',
 } as const;
 
 export const LINE = {
@@ -230,11 +237,12 @@ export function decodeOrder(r: EngineRecord): Order {
     mergedInto: optional(f[ORDER.mergedInto]) as OrderId | null,
     carriedTo: optional(f[ORDER.carriedTo]),
     carriedFrom: optional(f[ORDER.carriedFrom]),
+    void: (f[ORDER.void] ?? null) as OrderVoid | null,
   };
 }
 
 /** The stored creation fields of an order. */
-export function orderFields(order: Omit<Order, 'id'>): JsonObject {
+export function orderFields(order: Omit<Order, 'id' | 'void'>): JsonObject {
   const fields: JsonObject = {
     [ORDER.table]: order.table,
     [ORDER.guests]: order.guests,

@@ -25,6 +25,7 @@ import { type DaySnapshot, DayState } from './day-state.ts';
 import * as kitchen from './kitchen.ts';
 import * as lines from './lines.ts';
 import { pricingFields } from './menu-lookup.ts';
+import { voidOrder } from './order-void.ts';
 import {
   ORDER,
   orderFields,
@@ -214,6 +215,19 @@ export class ServiceDay {
         charge as JsonObject | null,
       ),
     );
+  }
+
+  /**
+   * Voids an open order for good, recording who, when and why on the
+   * order and on each of its lines; returns the lines voided. A settled,
+   * merged, carried or voided order is refused.
+   */
+  voidOrder(input: {
+    orderId: OrderId;
+    reason: string;
+    by?: string;
+  }): LineId[] {
+    return voidOrder(this.#ctx, input);
   }
 
   // Lines ------------------------------------------------------------------

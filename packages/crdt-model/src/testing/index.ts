@@ -19,6 +19,7 @@ import { menuExamples } from './examples-menu.ts';
 import { orderExamples } from './examples-orders.ts';
 import { settlementExamples } from './examples-settlement.ts';
 import { totalsExamples } from './examples-totals.ts';
+import { voidExamples } from './examples-voids.ts';
 import type { EngineFactory } from './factories.ts';
 import { randomSchedules, type ScheduleOptions } from './schedules.ts';
 import { stockSchedules } from './schedules-stock.ts';
@@ -64,6 +65,7 @@ export { runStockSchedule, stockSchedules } from './schedules-stock.ts';
 export function workedExamples(test: Test, factory: EngineFactory): void {
   engineExamples(test, factory);
   orderExamples(test, factory);
+  voidExamples(test, factory);
   kitchenExamples(test, factory);
   settlementExamples(test, factory);
   totalsExamples(test, factory);

@@ -73,6 +73,11 @@ const ops: [number, Op][] = [
       day.voidLine({ lineId: pickLine(prng, day), reason: 'random' }),
   ],
   [
+    0.15,
+    (prng, day) =>
+      void day.voidOrder({ orderId: pickOrder(prng, day), reason: 'random' }),
+  ],
+  [
     0.6,
     (prng, day) =>
       day.moveLine({

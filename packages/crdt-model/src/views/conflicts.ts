@@ -1,7 +1,13 @@
 import type { DaySnapshot } from '../day/day-state.ts';
 import type { ClaimId, LineId, OrderId } from '../ids.ts';
 import { invoiceDigest, invoiceOf } from './invoice.ts';
-import { firedOf, inMergeCycle, rootOf } from './order-lines.ts';
+import {
+  firedOf,
+  inMergeCycle,
+  lineVoidOf,
+  orderVoidOf,
+  rootOf,
+} from './order-lines.ts';
 import { liveClaims } from './order-view.ts';
 
 export type ConflictKind =
@@ -14,7 +20,9 @@ export type ConflictKind =
   /** Concurrent decreases took a line below zero; it shows as zero. */
   | 'quantity-below-zero'
   /** Orders were merged into each other concurrently. */
-  | 'merge-cycle';
+  | 'merge-cycle'
+  /** The order was voided on one device while another settled it. */
+  | 'void-after-claim';
 
 /** Something a manager can do about a conflict. */
 export interface ManagerAction {
@@ -79,6 +87,11 @@ function settlementConflicts(day: DaySnapshot): Conflict[] {
         })),
       });
     }
+    const voided = orderVoidOf(day, orderId);
+    if (voided && claims.length > 0) {
+      found.push(voidAfterClaim(orderId, voided.by, claims));
+      continue;
+    }
     const invoice = invoiceOf(day, orderId);
     const digest = invoice ? invoiceDigest(invoice) : '';
     const stale = claims.filter((c) => c.digest !== digest);
@@ -108,6 +121,31 @@ function settlementConflicts(day: DaySnapshot): Conflict[] {
   return found;
 }
 
+/**
+ * A void and a settlement of one order that raced: the void is final, so
+ * the settlement is what a manager undoes, with a credit note.
+ */
+function voidAfterClaim(
+  orderId: OrderId,
+  by: string,
+  claims: { id: ClaimId; docNo: string; device: string; total: number }[],
+): Conflict {
+  return {
+    id: `void-after-claim:${orderId}`,
+    kind: 'void-after-claim',
+    orderId,
+    claimIds: claims.map((c) => c.id),
+    message: `order ${orderId} was voided by ${by} and settled as ${claims
+      .map((c) => `${c.docNo} on ${c.device} (${c.total})`)
+      .join(', ')}`,
+    actions: claims.map((c) => ({
+      kind: 'issue-credit-note',
+      label: `refund document ${c.docNo} from ${c.device} with a credit note: the order stays voided`,
+      claimId: c.id,
+    })),
+  };
+}
+
 function lineConflicts(day: DaySnapshot): Conflict[] {
   const found: Conflict[] = [];
   for (const line of day.lines.values()) {
@@ -128,7 +166,7 @@ function lineConflicts(day: DaySnapshot): Conflict[] {
       });
     }
     const excess = firedOf(day, line) - Math.max(0, line.rawQty);
-    if (line.void === null && excess > 0) {
+    if (lineVoidOf(day, line) === null && excess > 0) {
       found.push({
         id: `over-fire:${line.id}`,
         kind: 'over-fire',

@@ -1,7 +1,7 @@
 import type { DaySnapshot } from '../day/day-state.ts';
 import { STATUSES, type Ticket, type TicketStatus } from '../day/records.ts';
 import type { LineId, OrderId, TicketId } from '../ids.ts';
-import { rootOf } from './order-lines.ts';
+import { lineVoidOf, rootOf } from './order-lines.ts';
 
 /** A ticket's merged status: the greatest (epoch, rank) of its marks. */
 export interface TicketState {
@@ -110,7 +110,7 @@ function kdsTicket(
         note: line?.note ?? '',
         seat: line?.seat ?? null,
         course: line?.course ?? null,
-        voided: line?.void != null,
+        voided: line ? lineVoidOf(day, line) !== null : false,
       };
     }),
   };

@@ -1,6 +1,6 @@
 /** Which lines an order holds, and how much of each, under merges and moves. */
 import type { DaySnapshot } from '../day/day-state.ts';
-import type { Line } from '../day/records.ts';
+import type { Line, LineVoid, OrderVoid } from '../day/records.ts';
 import type { OrderId } from '../ids.ts';
 
 /**
@@ -31,6 +31,31 @@ export function inMergeCycle(day: DaySnapshot, id: OrderId): boolean {
     current = day.orders.get(current)?.mergedInto ?? null;
   }
   return false;
+}
+
+/**
+ * The void of the first voided order met from `id` along its merges to
+ * its root (an order void covers every line the order shows), or null.
+ */
+export function orderVoidOf(day: DaySnapshot, id: OrderId): OrderVoid | null {
+  const seen = new Set<OrderId>();
+  for (let current: OrderId | null = id; current && !seen.has(current); ) {
+    const order = day.orders.get(current);
+    if (!order) return null;
+    if (order.void) return order.void;
+    seen.add(current);
+    current = order.mergedInto;
+  }
+  return null;
+}
+
+/**
+ * A line's void: its own, or that of a voided order it belongs to, so a
+ * line added or moved to an order while another device voided it is void
+ * once both changes meet.
+ */
+export function lineVoidOf(day: DaySnapshot, line: Line): LineVoid | null {
+  return line.void ?? orderVoidOf(day, line.orderId);
 }
 
 /** `root` and every order merged into it, directly or not. */

@@ -6,6 +6,7 @@ import type {
   LineVoid,
   ModifierSnapshot,
   Order,
+  OrderVoid,
 } from '../day/records.ts';
 import type { ClaimId, LineId, OrderId } from '../ids.ts';
 import type { Currency } from '../menu/menu.ts';
@@ -17,13 +18,14 @@ import {
 import {
   firedOf,
   linesOf,
+  lineVoidOf,
   membersOf,
   qtyOf,
   rootOf,
   unitTotal,
 } from './order-lines.ts';
 
-export type OrderStatus = 'open' | 'settled' | 'merged' | 'carried';
+export type OrderStatus = 'open' | 'settled' | 'merged' | 'carried' | 'voided';
 
 export interface LineView {
   id: LineId;
@@ -42,6 +44,7 @@ export interface LineView {
   note: string;
   seat: number | null;
   course: number | null;
+  /** The line's void, or its voided order's: who, when and why. */
   void: LineVoid | null;
   /** Units sent to the kitchen. */
   sent: number;
@@ -73,6 +76,8 @@ export interface OrderView {
   mergedInto: OrderId | null;
   /** The orders merged into this one. */
   merged: OrderId[];
+  /** Who voided the whole order, when and why; null if it was not. */
+  void: OrderVoid | null;
   openedBy: string;
   openedAt: number;
   lines: LineView[];
@@ -97,10 +102,13 @@ export function liveClaims(day: DaySnapshot, id: OrderId): Claim[] {
 
 /**
  * The status of one order record: settled while it has a claim no credit
- * note cancelled; an order whose every claim was credited is open again.
+ * note cancelled; an order whose every claim was credited is open again,
+ * or voided if it was voided (a void is final, so a void that raced a
+ * settlement shows once the settlement is credited).
  */
 export function statusOf(day: DaySnapshot, order: Order): OrderStatus {
   if (liveClaims(day, order.id).length > 0) return 'settled';
+  if (order.void) return 'voided';
   if (rootOf(day, order.id) !== order.id) return 'merged';
   if (order.carriedTo) return 'carried';
   return 'open';
@@ -139,6 +147,7 @@ export function orderView(
     status,
     mergedInto: root === id ? null : root,
     merged: membersOf(day, id).filter((m) => m !== id),
+    void: order.void,
     openedBy: order.openedBy,
     openedAt: order.openedAt,
     lines,
@@ -157,7 +166,8 @@ function taxName(day: DaySnapshot, rateId: string): string {
 function lineView(day: DaySnapshot, line: Line): LineView {
   const qty = qtyOf(line);
   const sent = firedOf(day, line);
-  const voided = line.void !== null;
+  const lineVoid = lineVoidOf(day, line);
+  const voided = lineVoid !== null;
   return {
     id: line.id,
     orderId: line.orderId,
@@ -172,7 +182,7 @@ function lineView(day: DaySnapshot, line: Line): LineView {
     note: line.note,
     seat: line.seat,
     course: line.course,
-    void: line.void,
+    void: lineVoid,
     sent,
     unsent: voided ? 0 : Math.max(0, qty - sent),
     overFired: voided ? 0 : Math.max(0, sent - qty),
