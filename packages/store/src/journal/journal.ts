@@ -63,6 +63,7 @@ export class Journal {
     insert: Statement;
     bySeq: Statement;
     after: Statement;
+    lastOfKind: Statement;
   };
 
   constructor(db: Database, options: JournalOptions) {
@@ -97,6 +98,11 @@ export class Journal {
           `SELECT ${ENTRY_COLUMNS} FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`,
         )
         .raw(),
+      lastOfKind: db
+        .prepare(
+          `SELECT ${ENTRY_COLUMNS} FROM journal WHERE kind = ? ORDER BY seq DESC LIMIT 1`,
+        )
+        .raw(),
     };
   }
 
@@ -104,6 +110,19 @@ export class Journal {
   last(): JournalEntry | null {
     const row = this.#sql.last.get() as EntryRow | undefined;
     return row ? rowToEntry(row).entry : null;
+  }
+
+  /**
+   * The latest entry of any of `kinds`, or null; one look-up in the
+   * `(kind, seq)` index per kind, whatever the journal's length.
+   */
+  lastOf(kinds: readonly EntryKind[]): JournalEntry | null {
+    let latest: EntryRow | undefined;
+    for (const kind of kinds) {
+      const row = this.#sql.lastOfKind.get(kind) as EntryRow | undefined;
+      if (row && (!latest || row[1] > latest[1])) latest = row;
+    }
+    return latest ? rowToEntry(latest).entry : null;
   }
 
   /** Entry `seq`, or null. */

@@ -118,6 +118,22 @@ export type VoidPayload = {
   /** The voided line for a `line-void`, null for an `order-void`. */
   lineId: string | null;
   reason: string;
+  /** `order-void`: the lines voided, as priced on the order. */
+  lines?: InvoiceLine[];
+  /** `order-void`: the order's totals when it was voided. */
+  totals?: VoidTotals;
+  /** `order-void`: the order's table. */
+  table?: string;
+};
+
+/** What a voided order came to; `total` is the entry's total. */
+export type VoidTotals = {
+  subtotal: number;
+  discount: number;
+  serviceCharge: number;
+  /** Tax within `total`, minor units. */
+  tax: number;
+  total: number;
 };
 
 /** Payload of `drawer-open` ("no sale"), `cash-in` and `cash-out`. */
@@ -137,6 +153,14 @@ export type ClockChangePayload = {
 export type ConnectivityPayload = {
   /** What changed, e.g. `relay unreachable`. */
   reason: string;
+  /**
+   * The till's sync state before (`online`, `syncing`, `lan-only`,
+   * `offline`), or null when none was journalled; absent in entries
+   * written without it.
+   */
+  from?: string | null;
+  /** The till's sync state after. */
+  to?: string;
 };
 
 /** Counts and sums of one period, split the ways a Z report prints them. */

@@ -1,5 +1,10 @@
 /** What callers hand the store to record; the store adds the rest. */
-import type { CreditNotePayload, SalePayload } from '../journal/payloads.ts';
+import type {
+  CreditNotePayload,
+  InvoiceLine,
+  SalePayload,
+  VoidTotals,
+} from '../journal/payloads.ts';
 
 /** Who records, on which business day. */
 export interface Actor {
@@ -40,6 +45,12 @@ export type EventInput = Actor &
         reason: string;
         /** Value voided, minor units. */
         amount: number;
+        /** An order void's lines, as priced on the order. */
+        lines?: InvoiceLine[];
+        /** An order void's totals; `total` must equal `amount`. */
+        totals?: VoidTotals;
+        /** An order void's table. */
+        table?: string;
       }
     | {
         kind: 'drawer-open' | 'cash-in' | 'cash-out';
@@ -47,7 +58,14 @@ export type EventInput = Actor &
         /** Cash moved, minor units (0 for a drawer open). */
         amount: number;
       }
-    | { kind: 'offline' | 'online'; reason: string }
+    | {
+        kind: 'offline' | 'online';
+        reason: string;
+        /** Sync state before the change; null when none is known. */
+        from?: string | null;
+        /** Sync state after the change. */
+        to?: string;
+      }
     | {
         kind: 'loyalty';
         /**

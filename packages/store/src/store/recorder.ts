@@ -8,7 +8,12 @@ import type { ClosingBuilder } from '../journal/closing.ts';
 import type { DocumentInfo, DocumentLookup } from '../journal/documents.ts';
 import type { CanonicalValue, JournalEntry } from '../journal/entry.ts';
 import type { Fact, Journal } from '../journal/journal.ts';
-import type { CreditNotePayload, ReprintPayload } from '../journal/payloads.ts';
+import type {
+  ConnectivityPayload,
+  CreditNotePayload,
+  ReprintPayload,
+  VoidPayload,
+} from '../journal/payloads.ts';
 import { assertInvoiceAddsUp } from '../journal/settlement.ts';
 import { StoreError } from './errors.ts';
 import type {
@@ -91,16 +96,7 @@ export class Recorder {
       case 'line-void':
       case 'order-void':
         return this.#journal.append(
-          fact(
-            input,
-            input.kind,
-            {
-              orderId: input.orderId,
-              lineId: input.lineId,
-              reason: input.reason,
-            },
-            input.amount,
-          ),
+          fact(input, input.kind, voidPayload(input), input.amount),
         );
       case 'drawer-open':
       case 'cash-in':
@@ -123,11 +119,14 @@ export class Recorder {
             0,
           ),
         );
-      default:
+      case 'offline':
+      case 'online':
         return this.#journal.append(
-          fact(input, input.kind, { reason: input.reason }, 0),
+          fact(input, input.kind, connectivityPayload(input), 0),
         );
     }
+    const kind = String((input as { kind: unknown }).kind);
+    throw new StoreError('invalid-settlement', `no event kind ${kind}`);
   }
 
   closeDay(input: Actor): JournalEntry {
@@ -146,6 +145,37 @@ export class Recorder {
     }
     return doc;
   }
+}
+
+type VoidInput = Extract<EventInput, { kind: 'line-void' | 'order-void' }>;
+
+/** A void's payload: the details of an order void only when given. */
+function voidPayload(input: VoidInput): VoidPayload {
+  const payload: VoidPayload = {
+    orderId: input.orderId,
+    lineId: input.lineId,
+    reason: input.reason,
+  };
+  if (input.totals && input.totals.total !== input.amount) {
+    throw new StoreError(
+      'invalid-settlement',
+      `${input.kind} amount ${input.amount} differs from its totals' ${input.totals.total}`,
+    );
+  }
+  if (input.lines) payload.lines = input.lines;
+  if (input.totals) payload.totals = input.totals;
+  if (input.table !== undefined) payload.table = input.table;
+  return payload;
+}
+
+type ConnectivityInput = Extract<EventInput, { kind: 'offline' | 'online' }>;
+
+/** A transition's payload: `from` and `to` only when given. */
+function connectivityPayload(input: ConnectivityInput): ConnectivityPayload {
+  const payload: ConnectivityPayload = { reason: input.reason };
+  if (input.from !== undefined) payload.from = input.from;
+  if (input.to !== undefined) payload.to = input.to;
+  return payload;
 }
 
 function actor(input: Actor): Actor {
