@@ -11,10 +11,12 @@ import { type Menu, onErasedWrite } from '@brigade/crdt-model';
 import { type Logger, silentLogger } from '@brigade/log';
 import { Store, scrubDeleted } from '@brigade/store';
 import { registerCustomerRoutes } from './api/customers.ts';
+import { registerDrawerRoutes } from './api/drawer.ts';
 import { registerRoutes } from './api/routes.ts';
 import { registerStockRoutes, watchStock } from './api/stock.ts';
 import type { TillOptions } from './cli/options.ts';
 import { localBusinessDate } from './core/business-date.ts';
+import { CashDrawer } from './core/cash-drawer.ts';
 import { TillDocuments } from './core/documents.ts';
 import { Fiscal } from './core/fiscal.ts';
 import { Loyalty } from './core/loyalty.ts';
@@ -131,6 +133,12 @@ export class Till {
       device,
       loyalty,
     });
+    const drawer = new CashDrawer(
+      store,
+      () => this.docs.businessDate,
+      journalled,
+    );
+    registerDrawerRoutes(router, drawer, device);
     registerStockRoutes(router, this.docs);
     registerCustomerRoutes(router, this.docs, loyalty);
     // An edit that raced an erasure is blanked as soon as it arrives, and

@@ -34,7 +34,7 @@ export interface ApiDeps {
   loyalty?: Loyalty;
 }
 
-const ORDER_STATUSES = ['open', 'settled', 'merged', 'carried'];
+const ORDER_STATUSES = ['open', 'settled', 'merged', 'carried', 'voided'];
 
 export function registerRoutes(router: Router, deps: ApiDeps): void {
   const { core, fiscal } = deps;
@@ -63,6 +63,10 @@ export function registerRoutes(router: Router, deps: ApiDeps): void {
       return ok({ orders: core.orders(status) });
     })
     .on('GET', '/api/orders/:id', ({ params }) => ok(core.order(params.id!)))
+    .on('POST', '/api/orders/:id/void', ({ params, body }) => {
+      const b = objectBody(body);
+      return created(core.voidOrder(params.id!, text(b, 'reason'), userOf(b)));
+    })
     .on('POST', '/api/orders/:id/lines', ({ params, body }) => {
       const line = addLineRequest(objectBody(body));
       return created({ id: core.addLine(params.id!, line) });

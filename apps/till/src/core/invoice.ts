@@ -6,6 +6,7 @@
 import type { InvoiceSnapshot } from '@brigade/crdt-model';
 import type {
   CreditNotePayload,
+  InvoiceLine,
   JournalEntry,
   Payment,
   SalePayload,
@@ -23,7 +24,6 @@ export function salePayload(
   seller: Seller,
   payments: Payment[],
 ): SalePayload {
-  const rateOf = new Map(invoice.taxes.map((t) => [t.rateId, t.basisPoints]));
   return {
     branch,
     orderId: invoice.orderId,
@@ -31,20 +31,7 @@ export function salePayload(
     currency: invoice.currency.code,
     taxInclusive: invoice.taxAdded === 0,
     seller: { ...seller },
-    lines: invoice.lines.map((l) => ({
-      lineId: l.lineId,
-      itemId: l.itemId,
-      name: l.name,
-      qty: l.qty,
-      unitPrice: l.unitPrice,
-      modifiers: l.modifiers.map((m) => ({
-        id: m.id,
-        name: m.name,
-        price: m.priceDelta,
-      })),
-      lineTotal: l.lineTotal,
-      taxRate: rateOf.get(l.taxRateId) ?? 0,
-    })),
+    lines: invoiceLines(invoice),
     taxes: invoice.taxes.map((t) => ({
       rate: t.basisPoints,
       base: t.base,
@@ -54,6 +41,25 @@ export function salePayload(
     total: invoice.total,
     tax: invoice.tax,
   };
+}
+
+/** The invoice's lines as the journal lists them (tax rate in basis points). */
+export function invoiceLines(invoice: InvoiceSnapshot): InvoiceLine[] {
+  const rateOf = new Map(invoice.taxes.map((t) => [t.rateId, t.basisPoints]));
+  return invoice.lines.map((l) => ({
+    lineId: l.lineId,
+    itemId: l.itemId,
+    name: l.name,
+    qty: l.qty,
+    unitPrice: l.unitPrice,
+    modifiers: l.modifiers.map((m) => ({
+      id: m.id,
+      name: m.name,
+      price: m.priceDelta,
+    })),
+    lineTotal: l.lineTotal,
+    taxRate: rateOf.get(l.taxRateId) ?? 0,
+  }));
 }
 
 /**

@@ -13,8 +13,9 @@ import {
 } from '@brigade/crdt-model';
 import type { Store } from '@brigade/store';
 import { translated } from '../api/model-errors.ts';
-import { notFound } from '../http/api-error.ts';
+import { conflict, notFound } from '../http/api-error.ts';
 import type { TillDocuments } from './documents.ts';
+import { invoiceLines } from './invoice.ts';
 import {
   type ApiOrder,
   apiOrder,
@@ -29,6 +30,18 @@ export interface AddLineRequest {
   note?: string;
   seat?: number;
   course?: number;
+}
+
+/** What voiding a whole order journalled. */
+export interface OrderVoidResult {
+  id: string;
+  /** The `order-void` entry's place in the chain. */
+  seq: number;
+  hash: string;
+  /** The lines voided (those not voided before). */
+  lines: string[];
+  /** The value voided: the order's total just before, minor units. */
+  total: number;
 }
 
 export class TillCore {
@@ -115,6 +128,47 @@ export class TillCore {
       })(),
     );
     this.#onJournal();
+  }
+
+  /**
+   * Voids a whole open order and journals an `order-void` with the lines
+   * and totals voided, in one database transaction: both or neither.
+   */
+  voidOrder(orderId: string, reason: string, user: string): OrderVoidResult {
+    const view = this.#day.order(orderId as OrderId);
+    if (!view) throw notFound('unknown-order', `no order ${orderId}`);
+    if (view.status !== 'open') {
+      throw conflict(
+        `order-${view.status}`,
+        `order ${orderId} is ${view.status}; only an open order can be voided`,
+      );
+    }
+    const invoice = translated(() => this.#day.invoiceSnapshot(view.id));
+    const { subtotal, discount, serviceCharge, tax, total } = view.totals;
+    const [entry, lines] = translated(() =>
+      this.#store.database.transaction(() => {
+        const journalled = this.#store.record({
+          kind: 'order-void',
+          user,
+          businessDate: this.docs.businessDate,
+          orderId: view.id,
+          lineId: null,
+          reason,
+          amount: total,
+          lines: invoiceLines(invoice),
+          totals: { subtotal, discount, serviceCharge, tax, total },
+          table: view.table,
+        });
+        const voided = this.#day.voidOrder({
+          orderId: view.id,
+          reason,
+          by: user,
+        });
+        return [journalled, voided] as const;
+      })(),
+    );
+    this.#onJournal();
+    return { id: view.id, seq: entry.seq, hash: entry.hash, lines, total };
   }
 
   moveLine(lineId: string, orderId: string): void {
