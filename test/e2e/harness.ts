@@ -254,6 +254,8 @@ export interface TillSpec {
   httpHost?: string;
   /** Network namespace to run the till in (root only). */
   netns?: string;
+  /** `--connectivity-debounce`: how long a relay outage must last to be journalled. */
+  connectivityDebounceMs?: number;
 }
 
 export interface TillHandle {
@@ -293,6 +295,9 @@ export async function startTill(
   ];
   if (spec.menu) args.push('--menu', spec.menu);
   if (spec.httpHost) args.push('--http-host', spec.httpHost);
+  if (spec.connectivityDebounceMs !== undefined) {
+    args.push('--connectivity-debounce', String(spec.connectivityDebounceMs));
+  }
   for (const peer of spec.peers ?? []) args.push('--peer', peer);
   const env: NodeJS.ProcessEnv = { BRIGADE_BRANCH_KEY: spec.branchKey };
   if (spec.relay) {

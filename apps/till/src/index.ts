@@ -24,5 +24,13 @@ export type {
 export { parseTillOptions, TILL_DEFAULTS } from './cli/options.ts';
 export { runTill } from './cli/till-command.ts';
 export { ApiError } from './http/api-error.ts';
+export {
+  CONNECTIVITY_DEBOUNCE_MS,
+  type Connectivity,
+  ConnectivityJournal,
+  type ConnectivityJournalOptions,
+  type ConnectivityReading,
+  connectivityOf,
+} from './sync/connectivity-journal.ts';
 export * from './sync/status.ts';
 export { Till, type TillDeps } from './till.ts';

@@ -25,6 +25,7 @@ import { BranchAuth } from './http/branch-auth.ts';
 import { EventStream } from './http/event-stream.ts';
 import { Router } from './http/router.ts';
 import { TillHttpServer } from './http/server.ts';
+import { ConnectivityJournal } from './sync/connectivity-journal.ts';
 import { LocalSyncEndpoint } from './sync/local-sync-endpoint.ts';
 import { syncStateOf, type TillStatus, zatcaStatusOf } from './sync/status.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
@@ -52,6 +53,8 @@ export class Till {
   readonly core: TillCore;
   readonly fiscal: Fiscal;
   readonly sync: SyncEngine;
+  /** Journals relay outages and returns; null without a relay. */
+  readonly connectivity: ConnectivityJournal | null;
   #log: Logger;
   #http: TillHttpServer;
   #localSync: LocalSyncEndpoint;
@@ -103,6 +106,19 @@ export class Till {
       relay: options.relay,
       logger: this.#log,
     });
+    this.connectivity = options.relay
+      ? new ConnectivityJournal({
+          store,
+          user: device,
+          businessDate: () => this.docs.businessDate,
+          read: () => this.status(),
+          ...(options.connectivityDebounceMs === undefined
+            ? {}
+            : { debounceMs: options.connectivityDebounceMs }),
+          onJournal: journalled,
+          logger: this.#log,
+        })
+      : null;
 
     const auth = new BranchAuth(
       options.branchKey,
@@ -266,6 +282,8 @@ export class Till {
   }
 
   async #stop(): Promise<void> {
+    // The relay link closes below: that is no outage to journal.
+    this.connectivity?.stop();
     clearInterval(this.#statusTimer);
     clearInterval(this.#dayTimer);
     clearTimeout(this.#statusSoon);
@@ -331,10 +349,13 @@ export class Till {
     }, 50);
   }
 
+  /** Publishes the status; the connectivity journal reads it too. */
   #publish(): void {
     if (this.#stopping) return;
     try {
-      this.#events.publish(this.status());
+      const status = this.status();
+      this.connectivity?.observe(status);
+      this.#events.publish(status);
     } catch (error) {
       this.#log.warn({ err: String(error) }, 'status not published');
     }

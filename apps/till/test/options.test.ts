@@ -101,4 +101,21 @@ test('takes the country for phone numbers, or leaves it to the menu', () => {
   );
 });
 
+test('takes the connectivity debounce in milliseconds, or leaves the default', () => {
+  const flags = [...base, '--http-port', '1'];
+  const plain = parseTillOptions(flags, env);
+  assert.is(plain.connectivityDebounceMs, undefined);
+  const set = ['--connectivity-debounce', '2500'];
+  assert.is(
+    parseTillOptions([...flags, ...set], env).connectivityDebounceMs,
+    2500,
+  );
+  for (const bad of ['-1', '1.5', 'soon', '86400001']) {
+    throwsUsage(
+      () => parseTillOptions([...flags, `--connectivity-debounce=${bad}`], env),
+      /--connectivity-debounce must be milliseconds/,
+    );
+  }
+});
+
 test.run();

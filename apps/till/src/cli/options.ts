@@ -47,6 +47,12 @@ export interface TillOptions {
    * currency decides (SAR: SA, PKR: PK, GBP: GB).
    */
   country?: string;
+  /**
+   * How long a change of relay connectivity must last before the till
+   * journals it (`--connectivity-debounce MS`); undefined: the default,
+   * `CONNECTIVITY_DEBOUNCE_MS` (10 s).
+   */
+  connectivityDebounceMs?: number;
 }
 
 /** Defaults of the optional flags. */
@@ -65,13 +71,16 @@ export const TILL_USAGE = `usage: brigade till --data DIR --branch B --device D 
                     [--broadcast ADDR] [--peer host:port ...]
                     [--relay ws://host:port --relay-http http://host:port]
                     [--menu FILE|demo] [--country SA|PK|GB]
+                    [--connectivity-debounce MS]
                     [--branch-key-file F] [--relay-token-file F]
 
 The branch key comes from BRIGADE_BRANCH_KEY or --branch-key-file (make one
 with \`brigade keygen\`); the relay token from BRIGADE_RELAY_TOKEN or
 --relay-token-file. --country is the organisation's country for phone
 numbers written without a country code; by default the menu's currency
-decides (SAR: SA, PKR: PK, GBP: GB).
+decides (SAR: SA, PKR: PK, GBP: GB). --connectivity-debounce is how long
+a loss or return of the relay must last before the till journals it
+(default 10000 ms).
 `;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -99,6 +108,7 @@ export function parseTillOptions(
       'relay-http': { type: 'string' },
       menu: { type: 'string' },
       country: { type: 'string' },
+      'connectivity-debounce': { type: 'string' },
       'branch-key-file': { type: 'string' },
       'relay-token-file': { type: 'string' },
     },
@@ -124,6 +134,7 @@ export function parseTillOptions(
     ...(values.country === undefined
       ? {}
       : { country: country(values.country) }),
+    ...debounce(values['connectivity-debounce']),
   };
 }
 
@@ -255,6 +266,19 @@ function country(value: string): string {
     );
   }
   return code;
+}
+
+function debounce(value: string | undefined): {
+  connectivityDebounceMs?: number;
+} {
+  if (value === undefined) return {};
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms > 86_400_000) {
+    throw new UsageError(
+      `--connectivity-debounce must be milliseconds, 0 to 86400000 (got '${value}')`,
+    );
+  }
+  return { connectivityDebounceMs: ms };
 }
 
 function menuSource(value: string | undefined): MenuSource {

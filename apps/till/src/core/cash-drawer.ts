@@ -2,7 +2,9 @@
  * The cash drawer outside a sale: a "no sale" opening and cash put in or
  * taken out (a float, a bank drop, a petty-cash payment). Each is one
  * journal entry of the store's own kind, which the next Z closing counts
- * and sums; none moves the perpetual sales totals.
+ * and sums; none moves the perpetual sales totals. The till does not
+ * track how much cash the drawer holds, so a cash out larger than what
+ * was put in is journalled as given.
  */
 import type { JournalEntry, Store } from '@brigade/store';
 import { translated } from '../api/model-errors.ts';
