@@ -103,14 +103,8 @@ export class ConnectivityJournal {
   #settle(): void {
     this.#timer = undefined;
     if (this.#stopped) return;
-    const reading = this.#options.read();
-    const level = connectivityOf(reading.relay);
-    if (level === this.#level) {
-      this.#state = reading.state;
-      return;
-    }
     try {
-      this.#journal(level, reading);
+      this.#journal();
     } catch (error) {
       // A full disk must not lose the transition: try again later.
       this.#log.warn({ err: String(error) }, 'connectivity not journalled');
@@ -119,7 +113,14 @@ export class ConnectivityJournal {
     }
   }
 
-  #journal(level: Connectivity, reading: ConnectivityReading): void {
+  /** Journals the level read now, if it is not the journalled one. */
+  #journal(): void {
+    const reading = this.#options.read();
+    const level = connectivityOf(reading.relay);
+    if (level === this.#level) {
+      this.#state = reading.state;
+      return;
+    }
     const from = this.#state;
     const entry = this.#options.store.record({
       kind: level,
