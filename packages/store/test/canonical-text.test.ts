@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { canonicalize } from '../src/index.ts';
 import {
+  canonicalMembers,
   isCanonicalText,
   nonCanonicalReason,
 } from '../src/journal/canonical-text.ts';
@@ -212,6 +213,64 @@ test('says where a text departs from its canonical form', () => {
   const reason = nonCanonicalReason('{"total":100,"total":50}');
   assert.match(reason, /at character 9/);
   assert.match(nonCanonicalReason('{"a":1.5}'), /no canonical value/);
+});
+
+/** What `canonicalMembers` must return: the definition, then the picks. */
+function membersByDefinition(
+  t: string,
+  names: string[],
+): Record<string, unknown> | null {
+  if (!definition(t)) return null;
+  const whole = JSON.parse(t) as unknown;
+  if (typeof whole !== 'object' || whole === null || Array.isArray(whole)) {
+    return null;
+  }
+  const picked: Record<string, unknown> = {};
+  for (const name of names) {
+    if (Object.hasOwn(whole, name)) {
+      picked[name] = (whole as Record<string, unknown>)[name];
+    }
+  }
+  return picked;
+}
+
+test('canonicalMembers picks members only out of canonical object texts', () => {
+  const names = fc.uniqueArray(fc.oneof(text, fc.constantFrom('a', 'é')), {
+    maxLength: 4,
+  });
+  const objectText = fc
+    .dictionary(fc.oneof(text, fc.constantFrom('a', 'é')), value, {
+      maxKeys: 6,
+    })
+    .map((o) => {
+      try {
+        return canonicalize(o);
+      } catch {
+        return JSON.stringify(o);
+      }
+    });
+  fc.assert(
+    fc.property(fc.oneof(objectText, mutated, fc.json()), names, (t, n) => {
+      const got = canonicalMembers(t, n);
+      assert.equal(got, membersByDefinition(t, n), t);
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+test('canonicalMembers reads a key written with escapes by its value', () => {
+  const payload = { 'a"b': 1, total: 2, '\u0007': 3, lines: [{ tax: 9 }] };
+  const text = canonicalize(payload);
+  assert.ok(text.includes('\\u0007') && text.includes('a\\"b'), text);
+  assert.equal(canonicalMembers(text, ['a"b', '\u0007', 'total', 'tax']), {
+    '\u0007': 3,
+    'a"b': 1,
+    total: 2,
+  });
+  assert.is(canonicalMembers('{"b":1,"a":2}', ['a']), null, 'keys unsorted');
+  assert.is(canonicalMembers('{"a":1,"a":2}', ['a']), null, 'a key twice');
+  assert.is(canonicalMembers('[1]', ['0']), null, 'not an object');
+  assert.is(canonicalMembers('{"a":1.5}', ['a']), null, 'a float');
 });
 
 test.run();

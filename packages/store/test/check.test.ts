@@ -86,6 +86,14 @@ test('names a malformed hash before the faults that follow from it', () => {
   assert.is(checkNext(a!, gap)?.code, 'malformed');
 });
 
+test('names a malformed prevHash before the broken link it makes', () => {
+  const [a, b] = saleChain(2);
+  const upper = rehash({ ...b!, prevHash: a!.hash.toUpperCase() });
+  assert.equal(checkNext(a!, upper)?.message, 'prevHash format');
+  const first = rehash({ ...a!, prevHash: `${a!.prevHash.slice(1)}"` });
+  assert.equal(checkNext(null, first)?.message, 'prevHash format');
+});
+
 test('reports a stored payload text that is not canonical, though hashed over', () => {
   const [a, b] = saleChain(2) as [JournalEntry, JournalEntry];
   const canonical = canonicalize(b.payload);

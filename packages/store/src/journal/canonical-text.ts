@@ -54,6 +54,94 @@ export function isCanonicalText(text: string): boolean {
   }
 }
 
+/**
+ * Walks `text` exactly as {@link isCanonicalText} does and, when it is
+ * canonical and holds an object, returns that object's members named in
+ * `names` (each parsed from its own slice of the text; absent ones left
+ * out; `__proto__` cannot be asked for). Null for any other text.
+ *
+ * A verifier that reads only a few members of a large payload (a sale's
+ * totals, taxes and payments, not its lines) gets them from the walk it
+ * must make anyway, instead of a second pass over the whole text with
+ * `JSON.parse`. A canonical text holds each key once, so a member's
+ * slice reads as the whole text's `JSON.parse` would read it.
+ *
+ * @example
+ * canonicalMembers('{"lines":[],"total":5}', ['total']); // { total: 5 }
+ */
+export function canonicalMembers(
+  text: string,
+  names: readonly string[],
+): Record<string, unknown> | null {
+  if (text.charCodeAt(0) !== OPEN_OBJECT) return null;
+  const picked: Record<string, unknown> = {};
+  try {
+    return outerObject(text, names, picked) === text.length ? picked : null;
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+/**
+ * {@link object} for the outermost object of `text`, which also parses
+ * the members named in `names` into `picked`. Kept apart so that
+ * `object`, the hot path of every nested object, stays as it is.
+ */
+function outerObject(
+  text: string,
+  names: readonly string[],
+  picked: Record<string, unknown>,
+): number {
+  let pos = 1;
+  if (text.charCodeAt(pos) === CLOSE_OBJECT) return pos + 1;
+  let prevStart = -1;
+  let prevEnd = -1;
+  let prevDecoded: string | null = null;
+  for (;;) {
+    const start = pos + 1;
+    pos = key(text, pos);
+    if (pos < 0) return -1;
+    if (
+      prevStart >= 0 &&
+      !keyBefore(text, prevStart, prevEnd, prevDecoded, start)
+    ) {
+      return -1;
+    }
+    prevStart = start;
+    prevEnd = keyEnd;
+    prevDecoded = keyDecoded;
+
+    const from = pos;
+    pos = value(text, pos);
+    if (pos < 0) return -1;
+    const name = memberName(text, prevStart, prevEnd, prevDecoded, names);
+    if (name !== undefined) picked[name] = JSON.parse(text.slice(from, pos));
+    const c = text.charCodeAt(pos++);
+    if (c === CLOSE_OBJECT) return pos;
+    if (c !== COMMA) return -1;
+  }
+}
+
+/**
+ * The one of `names` that the key at text[start, end) is (`decoded`:
+ * the key read from its escapes), or undefined. Compared in place, so
+ * the members not asked for cost no string.
+ */
+function memberName(
+  text: string,
+  start: number,
+  end: number,
+  decoded: string | null,
+  names: readonly string[],
+): string | undefined {
+  if (decoded !== null) return names.find((name) => name === decoded);
+  const length = end - start;
+  return names.find(
+    (name) => name.length === length && text.startsWith(name, start),
+  );
+}
+
 /** The position after the canonical value at `pos`, or -1. */
 function value(text: string, pos: number): number {
   const c = text.charCodeAt(pos);

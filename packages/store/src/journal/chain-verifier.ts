@@ -94,12 +94,19 @@ export class ChainVerifier {
   /**
    * Checks the next entry; returns its fault (and keeps it) or null.
    * `payloadText` is the payload's text as stored, if the caller has
-   * it: the hash is checked over it, and it must be canonical.
+   * it: the hash is checked over it, and it must be canonical
+   * (`textChecked`: the caller has already found it so).
    */
-  push(entry: JournalEntry, payloadText?: string): ChainFault | null {
+  push(
+    entry: JournalEntry,
+    payloadText?: string,
+    textChecked = false,
+  ): ChainFault | null {
     if (this.#fault) return this.#fault;
     const options =
-      payloadText === undefined ? {} : { payloadText, checkPayloadText: true };
+      payloadText === undefined
+        ? {}
+        : { payloadText, checkPayloadText: !textChecked };
     const found =
       (entry.device === this.device
         ? checkNext(this.#prev, entry, options)

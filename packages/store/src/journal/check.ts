@@ -10,9 +10,10 @@ import { DOCUMENT_KINDS, parseDocNo } from './doc-number.ts';
 import { ENTRY_KINDS, type JournalEntry } from './entry.ts';
 import { type ChainFault, fault } from './faults.ts';
 import {
+  checkedHashInput,
   computeHash,
-  computeHashWithPayloadText,
   GENESIS_HASH,
+  sha256Hex,
 } from './hash.ts';
 import { nextRunning, sameRunning, ZERO_TOTALS } from './running.ts';
 
@@ -57,10 +58,11 @@ export function checkNext(
   entry: JournalEntry,
   options: CheckOptions = {},
 ): ChainFault | null {
-  // Almost every entry passes. The first pass leaves out the format of
-  // `hash`, which a matching recomputed hash proves anyway; an entry that
-  // fails it is checked again in full, so the fault named is the one the
-  // full order of checks finds first.
+  // Almost every entry passes. The first pass leaves out the formats of
+  // `hash` and `prevHash`, which a matching recomputed hash and a link to
+  // the previous entry's proven hash (or the genesis hash) prove anyway;
+  // an entry that fails it is checked again in full, so the fault named
+  // is the one the full order of checks finds first.
   if (checkAll(prev, entry, options, false) === null) return null;
   return checkAll(prev, entry, options, true);
 }
@@ -69,10 +71,10 @@ function checkAll(
   prev: JournalEntry | null,
   entry: JournalEntry,
   options: CheckOptions,
-  hashFormat: boolean,
+  hashFormats: boolean,
 ): ChainFault | null {
   return (
-    checkShape(entry, options.payloadText === undefined, hashFormat) ??
+    checkShape(entry, options.payloadText === undefined, hashFormats) ??
     checkOrder(prev, entry) ??
     checkHash(entry, options.payloadText) ??
     checkPayloadText(entry.seq, options) ??
@@ -84,13 +86,14 @@ function checkAll(
 
 /**
  * Types and formats of every field; a null result narrows nothing.
- * `hashFormat: false` leaves out the format of `hash` (for callers that
- * compare it with a recomputed hash).
+ * `hashFormats: false` leaves out the formats of `hash` and `prevHash`
+ * (for callers that compare them with a recomputed hash and with the
+ * previous entry's hash).
  */
 export function checkShape(
   e: JournalEntry,
   payloadMustBeCanonical = true,
-  hashFormat = true,
+  hashFormats = true,
 ): ChainFault | null {
   const seq = Number.isSafeInteger(e?.seq) ? e.seq : 0;
   if (typeof e !== 'object' || e === null)
@@ -123,10 +126,13 @@ export function checkShape(
   ) {
     return malformed(seq, 'running totals must be integers');
   }
-  if (typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) {
+  if (
+    typeof e.prevHash !== 'string' ||
+    (hashFormats && !HEX64.test(e.prevHash))
+  ) {
     return malformed(seq, 'prevHash format');
   }
-  if (typeof e.hash !== 'string' || (hashFormat && !HEX64.test(e.hash))) {
+  if (typeof e.hash !== 'string' || (hashFormats && !HEX64.test(e.hash))) {
     return malformed(seq, 'hash format');
   }
   if (
@@ -193,10 +199,12 @@ function checkHash(e: JournalEntry, payloadText?: string): ChainFault | null {
   // The hash input names its members, so the entry's own `hash` is left
   // out without copying the entry.
   const hash = e.hash;
+  // checkShape and checkOrder have passed: the fields are as
+  // checkedHashInput expects.
   const actual =
     payloadText === undefined
       ? computeHash(e)
-      : computeHashWithPayloadText(e, payloadText);
+      : sha256Hex(checkedHashInput(e, payloadText));
   if (actual === hash) return null;
   return fault(
     'hash-mismatch',

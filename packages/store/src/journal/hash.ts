@@ -73,6 +73,33 @@ export function hashInput(
   );
 }
 
+/**
+ * {@link hashInput} for an entry that `checkNext` has already found in
+ * shape and linked: its `kind`, `ts`, `businessDate` and `prevHash`
+ * are then plain ASCII (a known kind, the formats, the previous hash)
+ * and every number a safe integer, so they are written as they are.
+ * The text is the same; the verifier calls it for every entry.
+ */
+export function checkedHashInput(
+  entry: Omit<UnhashedEntry, 'payload'>,
+  payloadText: string,
+): string {
+  const r = entry.running;
+  return (
+    `{"businessDate":"${entry.businessDate}"` +
+    `,"device":${canonicalString(entry.device)}` +
+    `,"docNo":${entry.docNo === null ? 'null' : canonicalString(entry.docNo)}` +
+    `,"kind":"${entry.kind}"` +
+    `,"payload":${payloadText}` +
+    `,"prevHash":"${entry.prevHash}"` +
+    `,"running":{"credits":${r.credits},"net":${r.net}` +
+    `,"sales":${r.sales}}` +
+    `,"seq":${entry.seq},"tax":${entry.tax}` +
+    `,"total":${entry.total},"ts":"${entry.ts}"` +
+    `,"user":${canonicalString(entry.user)}}`
+  );
+}
+
 /** Lowercase hex SHA-256 of a string's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
   return oneShot ? oneShot('sha256', text, 'hex') : slowHash(text);

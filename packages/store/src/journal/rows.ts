@@ -1,4 +1,5 @@
 /** Journal rows in SQLite and the entries they hold. */
+import { canonicalMembers } from './canonical-text.ts';
 import type { EntryKind, JournalEntry } from './entry.ts';
 
 /** Columns of an entry row, in the order of {@link EntryRow}. */
@@ -48,6 +49,62 @@ export function rowToEntry(row: EntryRow): {
     hash: row[14],
   };
   return { entry, payloadText: row[7] };
+}
+
+/**
+ * What the verifier's checks read of a sale's payload: its own `total`
+ * and `tax` (checkNext's payload-mismatch) and its `taxes` and
+ * `payments` (the Z closing tally). A check that reads more of a sale
+ * must add it here, or it finds the member missing.
+ */
+export const SALE_MEMBERS_CHECKED: readonly string[] = [
+  'payments',
+  'tax',
+  'taxes',
+  'total',
+];
+
+/** An entry read for verification; see {@link rowToCheckedEntry}. */
+export interface CheckedRow {
+  entry: JournalEntry;
+  payloadText: string;
+  /** The stored payload text was already found canonical. */
+  textChecked: boolean;
+}
+
+/**
+ * The entry of a row as the verifier reads it. A sale (almost every
+ * entry) gets only {@link SALE_MEMBERS_CHECKED} of its payload, picked
+ * out by the walk that proves the stored text canonical, so its lines
+ * are read once instead of twice; the hash, computed over the whole
+ * text, still covers them. Any other entry, and a sale whose text is
+ * not canonical, is parsed whole and its text left for `checkNext`,
+ * which refuses it in the usual order of checks.
+ */
+export function rowToCheckedEntry(row: EntryRow): CheckedRow {
+  const text = row[7];
+  const picked =
+    row[2] === 'sale' ? canonicalMembers(text, SALE_MEMBERS_CHECKED) : null;
+  if (picked === null) {
+    const { entry } = rowToEntry(row);
+    return { entry, payloadText: text, textChecked: false };
+  }
+  const entry: JournalEntry = {
+    device: row[0],
+    seq: row[1],
+    kind: 'sale',
+    ts: row[3],
+    businessDate: row[4],
+    user: row[5],
+    docNo: row[6],
+    payload: picked as JournalEntry['payload'],
+    total: row[8],
+    tax: row[9],
+    running: { sales: row[10], credits: row[11], net: row[12] },
+    prevHash: row[13],
+    hash: row[14],
+  };
+  return { entry, payloadText: text, textChecked: true };
 }
 
 /** The row of an entry whose payload is in canonical text. */

@@ -22,7 +22,12 @@ import {
   type RecordedReference,
   ReferenceRecorder,
 } from './reference-recorder.ts';
-import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
+import {
+  ENTRY_COLUMNS,
+  type EntryRow,
+  rowToCheckedEntry,
+  rowToEntry,
+} from './rows.ts';
 
 /** A range of one chain to verify: past `after`, up to `to` included. */
 export interface SegmentTask {
@@ -64,8 +69,8 @@ export function verifySegment(db: Database, task: SegmentTask): SegmentResult {
     start,
   });
   for (const row of sql.rows(task.device, task.after, task.to)) {
-    const { entry, payloadText } = rowToEntry(row);
-    if (verifier.push(entry, payloadText)) break;
+    const { entry, payloadText, textChecked } = rowToCheckedEntry(row);
+    if (verifier.push(entry, payloadText, textChecked)) break;
   }
   return {
     fault: verifier.fault,

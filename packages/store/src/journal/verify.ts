@@ -16,7 +16,7 @@ import {
 } from './chain-verifier.ts';
 import type { ChainFault } from './faults.ts';
 import { ReferenceBook } from './reference-book.ts';
-import { ENTRY_COLUMNS, type EntryRow, rowToEntry } from './rows.ts';
+import { ENTRY_COLUMNS, type EntryRow, rowToCheckedEntry } from './rows.ts';
 import { chainsOf, guidedSize } from './segment-plan.ts';
 import { type SegmentedOptions, verifyInSegments } from './segmented-verify.ts';
 
@@ -179,8 +179,8 @@ function verifyChains(
           .raw()
           .iterate();
     for (const row of rows as Iterable<EntryRow>) {
-      const { entry, payloadText } = rowToEntry(row);
-      if (verifier.push(entry, payloadText)) break;
+      const { entry, payloadText, textChecked } = rowToCheckedEntry(row);
+      if (verifier.push(entry, payloadText, textChecked)) break;
     }
     problem = verifier.fault ?? verifier.finish();
     devices.push({ ...verifier.summary(), replica: chain.replica });
