@@ -25,7 +25,7 @@ export interface VerifyOptions {
   /**
    * Stores with at least this many entries (all chains together) are
    * verified in segments on several threads; smaller ones on the calling
-   * thread alone, where a worker's start-up (about 60 ms, then code not
+   * thread alone, where a worker's start-up (60-90 ms, then code not
    * yet optimised) would cost more than it saves. Default 20,000;
    * `Infinity` turns the threads off.
    */
