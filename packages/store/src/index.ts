@@ -6,6 +6,7 @@ export * from './journal/chain-verifier.ts';
 export * from './journal/check.ts';
 export * from './journal/closing-tally.ts';
 export * from './journal/doc-number.ts';
+export * from './journal/documents.ts';
 export * from './journal/entry.ts';
 export * from './journal/faults.ts';
 export * from './journal/hash.ts';

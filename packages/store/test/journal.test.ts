@@ -159,6 +159,13 @@ test('a credit note points at its original and never exceeds what is left', () =
     );
     assert.is(store.journal.headSeq(), head);
     assert.ok(store.verify().ok);
+
+    // Looked up by number, through the indexes, as the till corrects.
+    assert.equal(store.journal.byDocNo(note.docNo ?? ''), note);
+    assert.equal(store.journal.byDocNo(sale?.docNo ?? ''), sale);
+    assert.is(store.journal.byDocNo('riyadh-till-1-000099'), null);
+    assert.is(store.documents.credited(sale?.docNo ?? ''), tea);
+    assert.is(store.documents.credited(note.docNo ?? ''), 0);
   } finally {
     store.close();
     remove();

@@ -42,9 +42,6 @@ export interface DocumentResult {
   receipt: string;
 }
 
-/** Entries read per page when looking a document number up. */
-const PAGE = 500;
-
 export class Fiscal {
   #store: Store;
   #docs: TillDocuments;
@@ -246,35 +243,17 @@ export class Fiscal {
     };
   }
 
-  /** Sum of the credit notes already issued against `docNo`. */
-  #creditedTotal(docNo: string): number {
-    let total = 0;
-    this.#scan((e) => {
-      const ref = (e.payload as { original?: { docNo?: unknown } }).original;
-      if (e.kind === 'credit-note' && ref?.docNo === docNo) total += e.total;
-      return false;
-    });
-    return total;
-  }
-
   /**
-   * Walks this till's journal in pages until `stop` returns true; returns
-   * the entry it stopped at. Linear in the journal's length, which is
-   * fine for a credit or a reprint, not for a hot path.
+   * Sum of the credit notes already issued against `docNo`, in this
+   * till's journal and the peers' it holds (an index look-up).
    */
-  #scan(stop: (entry: JournalEntry) => boolean): JournalEntry | undefined {
-    for (let after = 0; ; ) {
-      const page = this.#store.journal.entriesAfter(after, PAGE);
-      const found = page.find(stop);
-      if (found) return found;
-      if (page.length < PAGE) return undefined;
-      after = page[page.length - 1]!.seq;
-    }
+  #creditedTotal(docNo: string): number {
+    return this.#store.documents.credited(docNo);
   }
 
   /** This till's entry with document number `docNo`. */
   #findOwn(docNo: string): JournalEntry {
-    const found = this.#scan((e) => e.docNo === docNo);
+    const found = this.#store.journal.byDocNo(docNo);
     if (found) return found;
     throw notFound(
       'unknown-invoice',

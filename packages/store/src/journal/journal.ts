@@ -62,6 +62,7 @@ export class Journal {
     lastDoc: Statement;
     insert: Statement;
     bySeq: Statement;
+    byDocNo: Statement;
     after: Statement;
     lastOfKind: Statement;
   };
@@ -92,6 +93,9 @@ export class Journal {
       ),
       bySeq: db
         .prepare(`SELECT ${ENTRY_COLUMNS} FROM journal WHERE seq = ?`)
+        .raw(),
+      byDocNo: db
+        .prepare(`SELECT ${ENTRY_COLUMNS} FROM journal WHERE doc_no = ?`)
         .raw(),
       after: db
         .prepare(
@@ -128,6 +132,16 @@ export class Journal {
   /** Entry `seq`, or null. */
   get(seq: number): JournalEntry | null {
     const row = this.#sql.bySeq.get(seq) as EntryRow | undefined;
+    return row ? rowToEntry(row).entry : null;
+  }
+
+  /**
+   * This device's document numbered `docNo` (a sale or credit note), or
+   * null; one look-up in the document-number index, whatever the
+   * journal's length.
+   */
+  byDocNo(docNo: string): JournalEntry | null {
+    const row = this.#sql.byDocNo.get(docNo) as EntryRow | undefined;
     return row ? rowToEntry(row).entry : null;
   }
 

@@ -73,6 +73,11 @@ export class Store implements JournalReplication {
   readonly journal: Journal;
   /** Peers' journals held here. */
   readonly replicas: Replicas;
+  /**
+   * Documents across the own journal and the replicas, by number: the
+   * original a correction names, what was credited against it.
+   */
+  readonly documents: DocumentLookup;
   #db: Database;
   #log: Logger;
   #outbox: Outbox | null;
@@ -131,9 +136,10 @@ export class Store implements JournalReplication {
         onAppend: (e) => this.#outbox?.enqueue(e, 'replica'),
       });
       this.#claims = new Claims(this.#db, this.#log, o.clock);
+      this.documents = new DocumentLookup(this.#db);
       this.#recorder = new Recorder(
         this.journal,
-        new DocumentLookup(this.#db),
+        this.documents,
         new ClosingBuilder(this.#db),
       );
     } catch (error) {
