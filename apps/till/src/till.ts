@@ -86,7 +86,10 @@ export class Till {
     this.fiscal = new Fiscal(
       store,
       this.docs,
-      { name: options.branch, vatNumber: '' },
+      {
+        name: options.sellerName ?? options.branch,
+        vatNumber: options.vatNumber ?? '',
+      },
       journalled,
     );
     this.sync = new SyncEngine({
@@ -204,6 +207,12 @@ export class Till {
     try {
       store.updateLog.start();
       till = new Till(options, deps, store);
+      if (options.vatNumber === undefined) {
+        till.#log.warn(
+          { seller: options.sellerName ?? options.branch },
+          'no --vat-number: receipts and ZATCA QR codes carry an empty VAT number',
+        );
+      }
       const reconciled = till.fiscal.reconcile();
       if (reconciled > 0) {
         till.#log.info({ reconciled }, 'settlement claims written at start-up');

@@ -101,6 +101,39 @@ test('takes the country for phone numbers, or leaves it to the menu', () => {
   );
 });
 
+test('takes the seller and VAT number for receipts, checked for SA', () => {
+  const flags = [...base, '--http-port', '1'];
+  const plain = parseTillOptions(flags, env);
+  assert.is(plain.sellerName, undefined);
+  assert.is(plain.vatNumber, undefined);
+  const set = parseTillOptions(
+    [
+      ...flags,
+      '--seller-name',
+      ' Maktabat Tasjeel ',
+      '--vat-number',
+      '3999 9999 9900 003',
+    ],
+    env,
+  );
+  assert.is(set.sellerName, 'Maktabat Tasjeel');
+  assert.is(set.vatNumber, '399999999900003');
+  const uk = ['--vat-number', 'gb123456789'];
+  assert.is(parseTillOptions([...flags, ...uk], env).vatNumber, 'GB123456789');
+  throwsUsage(
+    () => parseTillOptions([...flags, ...uk, '--country', 'SA'], env),
+    /--vat-number in SA must be 15 digits starting and ending with 3/,
+  );
+  throwsUsage(
+    () => parseTillOptions([...flags, '--vat-number', '12'], env),
+    /--vat-number must be 5 to 20 letters and digits/,
+  );
+  throwsUsage(
+    () => parseTillOptions([...flags, '--seller-name', 'a\nb'], env),
+    /--seller-name must be 1 to 100 characters/,
+  );
+});
+
 test('takes the connectivity debounce in milliseconds, or leaves the default', () => {
   const flags = [...base, '--http-port', '1'];
   const plain = parseTillOptions(flags, env);

@@ -80,6 +80,9 @@ export const runDemo: CommandRun = async (ctx) => {
             },
             branchKey,
             menu: { kind: 'demo' },
+            // ZATCA's documentation uses this test VAT number.
+            sellerName: 'Brigade Demo Kitchen',
+            vatNumber: '399999999900003',
           },
           { logger: logger.child({ device }), menu: demoMenu },
         ),

@@ -53,6 +53,16 @@ export interface TillOptions {
    * `CONNECTIVITY_DEBOUNCE_MS` (10 s).
    */
   connectivityDebounceMs?: number;
+  /**
+   * The seller printed on receipts and in the ZATCA QR code (tag 1,
+   * `--seller-name`); undefined: the branch id.
+   */
+  sellerName?: string;
+  /**
+   * The seller's VAT registration number (ZATCA QR tag 2,
+   * `--vat-number`); undefined: none, and the till warns at start.
+   */
+  vatNumber?: string;
 }
 
 /** Defaults of the optional flags. */
@@ -72,6 +82,7 @@ export const TILL_USAGE = `usage: brigade till --data DIR --branch B --device D 
                     [--relay ws://host:port --relay-http http://host:port]
                     [--menu FILE|demo] [--country SA|PK|GB]
                     [--connectivity-debounce MS]
+                    [--seller-name NAME] [--vat-number N]
                     [--branch-key-file F] [--relay-token-file F]
 
 The branch key comes from BRIGADE_BRANCH_KEY or --branch-key-file (make one
@@ -80,7 +91,10 @@ with \`brigade keygen\`); the relay token from BRIGADE_RELAY_TOKEN or
 numbers written without a country code; by default the menu's currency
 decides (SAR: SA, PKR: PK, GBP: GB). --connectivity-debounce is how long
 a loss or return of the relay must last before the till journals it
-(default 10000 ms).
+(default 10000 ms). --seller-name and --vat-number are the seller on
+receipts and in the ZATCA QR code (default: the branch id and no VAT
+number); with --country SA the VAT number must be ZATCA's 15 digits,
+starting and ending with 3.
 `;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -109,6 +123,8 @@ export function parseTillOptions(
       menu: { type: 'string' },
       country: { type: 'string' },
       'connectivity-debounce': { type: 'string' },
+      'seller-name': { type: 'string' },
+      'vat-number': { type: 'string' },
       'branch-key-file': { type: 'string' },
       'relay-token-file': { type: 'string' },
     },
@@ -135,6 +151,7 @@ export function parseTillOptions(
       ? {}
       : { country: country(values.country) }),
     ...debounce(values['connectivity-debounce']),
+    ...seller(values['seller-name'], values['vat-number'], values.country),
   };
 }
 
@@ -279,6 +296,47 @@ function debounce(value: string | undefined): {
     );
   }
   return { connectivityDebounceMs: ms };
+}
+
+/** Printable text without control characters, as receipts show it. */
+const SELLER_NAME = /^[^\p{Cc}]{1,100}$/u;
+
+/** Letters and digits, as VAT numbers are written (GB123456789, 3...3). */
+const VAT_NUMBER = /^[A-Z0-9]{5,20}$/;
+
+/** ZATCA's VAT registration number: 15 digits, 3 first and last. */
+const ZATCA_VAT_NUMBER = /^3\d{13}3$/;
+
+function seller(
+  name: string | undefined,
+  vat: string | undefined,
+  countryCode: string | undefined,
+): { sellerName?: string; vatNumber?: string } {
+  const out: { sellerName?: string; vatNumber?: string } = {};
+  if (name !== undefined) {
+    const trimmed = name.trim();
+    if (!SELLER_NAME.test(trimmed)) {
+      throw new UsageError(
+        '--seller-name must be 1 to 100 characters without control characters',
+      );
+    }
+    out.sellerName = trimmed;
+  }
+  if (vat !== undefined) {
+    const number = vat.replace(/[\s-]/g, '').toUpperCase();
+    if (!VAT_NUMBER.test(number)) {
+      throw new UsageError(
+        `--vat-number must be 5 to 20 letters and digits (got '${vat}')`,
+      );
+    }
+    if (countryCode?.toUpperCase() === 'SA' && !ZATCA_VAT_NUMBER.test(number)) {
+      throw new UsageError(
+        `--vat-number in SA must be 15 digits starting and ending with 3 (got '${vat}')`,
+      );
+    }
+    out.vatNumber = number;
+  }
+  return out;
 }
 
 function menuSource(value: string | undefined): MenuSource {
