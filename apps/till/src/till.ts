@@ -77,7 +77,8 @@ export class Till {
     this.docs = new TillDocuments(
       store,
       device,
-      deps.businessDate ?? localBusinessDate(this.#clock()),
+      deps.businessDate ??
+        localBusinessDate(this.#clock(), options.dayStartsAt),
       { country: options.country },
     );
     if (deps.menu) this.docs.menu.write(deps.menu);
@@ -265,7 +266,7 @@ export class Till {
    * {@link DAY_CHECK_MS}; two tills doing it at once converge.
    */
   checkBusinessDate(): boolean {
-    const today = localBusinessDate(this.#clock());
+    const today = localBusinessDate(this.#clock(), this.options.dayStartsAt);
     if (this.#stopping || today <= this.docs.businessDate) return false;
     const from = this.docs.businessDate;
     const next = this.docs.openDay(today);

@@ -5,7 +5,9 @@ import { demoMenu, type OrderId } from '@brigade/crdt-model';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateBranchKey } from '../src/cli/keygen.ts';
+import { localBusinessDate } from '../src/core/business-date.ts';
 import { Till } from '../src/till.ts';
+import { tillOptions } from './test-till.ts';
 
 test('moves to the next business day and carries the open orders over', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
@@ -54,6 +56,41 @@ test('moves to the next business day and carries the open orders over', async ()
     );
     assert.is(settled.totals.total, 2100);
     assert.is(till.store.journal.last()?.businessDate, '2026-12-04');
+  } finally {
+    await till.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a business day may start after midnight, counted on the calendar', () => {
+  const at = (d: number, h: number, m = 0) => new Date(2026, 11, d, h, m);
+  assert.is(localBusinessDate(at(4, 1, 30)), '2026-12-04');
+  assert.is(localBusinessDate(at(4, 1, 30), 240), '2026-12-03');
+  assert.is(localBusinessDate(at(4, 3, 59), 240), '2026-12-03');
+  assert.is(localBusinessDate(at(4, 4, 0), 240), '2026-12-04');
+  // Across a month and a year.
+  assert.is(localBusinessDate(new Date(2027, 0, 1, 2, 0), 180), '2026-12-31');
+  assert.is(localBusinessDate(new Date(2026, 2, 1, 0, 10), 30), '2026-02-28');
+});
+
+test('a bar whose day starts at 04:00 keeps the night on one day', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brigade-'));
+  let now = new Date(2026, 11, 3, 23, 50);
+  const till = await Till.start(tillOptions(dir, { dayStartsAt: 240 }), {
+    menu: demoMenu,
+    clock: () => now,
+  });
+  try {
+    assert.is(till.status().businessDate, '2026-12-03');
+    now = new Date(2026, 11, 4, 1, 30);
+    assert.is(till.checkBusinessDate(), false, '01:30 is still the 3rd');
+    const late = till.core.openOrder('9');
+    till.core.addLine(late, { itemId: 'chips' });
+    till.fiscal.settle(late, [{ method: 'cash', amount: 450 }], 'till-1');
+    assert.is(till.store.journal.last()?.businessDate, '2026-12-03');
+    now = new Date(2026, 11, 4, 4, 1);
+    assert.is(till.checkBusinessDate(), true);
+    assert.is(till.status().businessDate, '2026-12-04');
   } finally {
     await till.stop();
     rmSync(dir, { recursive: true, force: true });

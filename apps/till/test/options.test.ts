@@ -134,6 +134,22 @@ test('takes the seller and VAT number for receipts, checked for SA', () => {
   );
 });
 
+test('takes the start of the business day, up to 11:59', () => {
+  const flags = [...base, '--http-port', '1'];
+  assert.is(parseTillOptions(flags, env).dayStartsAt, undefined);
+  const at = (v: string) =>
+    parseTillOptions([...flags, '--day-starts-at', v], env).dayStartsAt;
+  assert.is(at('04:00'), 240);
+  assert.is(at('0:30'), 30);
+  assert.is(at('11:59'), 719);
+  for (const bad of ['12:00', '4', '04:60', '-1:00', 'late']) {
+    throwsUsage(
+      () => parseTillOptions([...flags, `--day-starts-at=${bad}`], env),
+      /--day-starts-at must be HH:MM from 00:00 to 11:59/,
+    );
+  }
+});
+
 test('takes the connectivity debounce in milliseconds, or leaves the default', () => {
   const flags = [...base, '--http-port', '1'];
   const plain = parseTillOptions(flags, env);

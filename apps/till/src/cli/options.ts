@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '@brigade/cli';
 import { PHONE_PLANS } from '@brigade/crdt-model';
+import { MAX_DAY_START } from '../core/business-date.ts';
 
 /** Where the menu of a first start comes from. */
 export type MenuSource =
@@ -63,6 +64,11 @@ export interface TillOptions {
    * `--vat-number`); undefined: none, and the till warns at start.
    */
   vatNumber?: string;
+  /**
+   * Minutes past midnight at which a business day starts
+   * (`--day-starts-at HH:MM`, at most 11:59); undefined: midnight.
+   */
+  dayStartsAt?: number;
 }
 
 /** Defaults of the optional flags. */
@@ -83,6 +89,7 @@ export const TILL_USAGE = `usage: brigade till --data DIR --branch B --device D 
                     [--menu FILE|demo] [--country SA|PK|GB]
                     [--connectivity-debounce MS]
                     [--seller-name NAME] [--vat-number N]
+                    [--day-starts-at HH:MM]
                     [--branch-key-file F] [--relay-token-file F]
 
 The branch key comes from BRIGADE_BRANCH_KEY or --branch-key-file (make one
@@ -94,7 +101,9 @@ a loss or return of the relay must last before the till journals it
 (default 10000 ms). --seller-name and --vat-number are the seller on
 receipts and in the ZATCA QR code (default: the branch id and no VAT
 number); with --country SA the VAT number must be ZATCA's 15 digits,
-starting and ending with 3.
+starting and ending with 3. --day-starts-at is when the business day
+changes (default 00:00, at most 11:59): with 04:00 a sale at 01:30 belongs
+to the day before.
 `;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -125,6 +134,7 @@ export function parseTillOptions(
       'connectivity-debounce': { type: 'string' },
       'seller-name': { type: 'string' },
       'vat-number': { type: 'string' },
+      'day-starts-at': { type: 'string' },
       'branch-key-file': { type: 'string' },
       'relay-token-file': { type: 'string' },
     },
@@ -152,6 +162,7 @@ export function parseTillOptions(
       : { country: country(values.country) }),
     ...debounce(values['connectivity-debounce']),
     ...seller(values['seller-name'], values['vat-number'], values.country),
+    ...dayStart(values['day-starts-at']),
   };
 }
 
@@ -337,6 +348,18 @@ function seller(
     out.vatNumber = number;
   }
   return out;
+}
+
+function dayStart(value: string | undefined): { dayStartsAt?: number } {
+  if (value === undefined) return {};
+  const match = /^(\d{1,2}):(\d{2})$/.exec(value);
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : -1;
+  if (!match || Number(match[2]) > 59 || minutes > MAX_DAY_START) {
+    throw new UsageError(
+      `--day-starts-at must be HH:MM from 00:00 to 11:59 (got '${value}')`,
+    );
+  }
+  return { dayStartsAt: minutes };
 }
 
 function menuSource(value: string | undefined): MenuSource {
