@@ -88,6 +88,24 @@ test('closes a connection over the rate limit with 4529', async () => {
   assert.ok(Object.keys(stored).length <= 5, 'nothing past the limit');
 });
 
+test('closes a connection over the byte rate with 4529, however few its messages', async () => {
+  await start({
+    maxMessageBytes: 4096,
+    bytesPerSecond: 1000,
+    byteBurst: 8000,
+  });
+  const client = new RawClient(docUrl(relay, 'b1/day/x', token()));
+  await client.opened;
+  // Each message is under the size limit and few enough for the
+  // message rate; together they are far over 8,000 bytes.
+  for (let i = 0; i < 6; i++)
+    client.send(updateMessage(`o${i}`, 'v'.repeat(3000)));
+  assert.is(await client.closed, CLOSE.rateLimited);
+  await until(() => closeLogged('rateLimited'));
+  const stored = await storedOrders('b1/day/x');
+  assert.ok(Object.keys(stored).length <= 2, 'nothing past the limit');
+});
+
 test('refuses a document past the memory limit with 4503', async () => {
   await start({ maxDocuments: 2, evictAfterMs: 60_000 });
   const a = provider(relay, 'b1/a', token());

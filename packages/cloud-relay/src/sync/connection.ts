@@ -52,6 +52,7 @@ export class SyncConnection implements RoomMember {
   readonly #ctx: ConnectionContext;
   readonly #log: Logger;
   readonly #limiter: RateLimiter;
+  readonly #byteLimiter: RateLimiter;
   #room: Room | null = null;
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
@@ -71,6 +72,11 @@ export class SyncConnection implements RoomMember {
     this.#log = ctx.logger;
     const { messagesPerSecond, messageBurst } = ctx.limits;
     this.#limiter = new RateLimiter(messagesPerSecond, messageBurst);
+    const { bytesPerSecond, byteBurst, maxMessageBytes } = ctx.limits;
+    this.#byteLimiter = new RateLimiter(
+      bytesPerSecond,
+      Math.max(byteBurst, maxMessageBytes),
+    );
     ws.binaryType = 'nodebuffer';
     ws.on('message', this.#onMessage);
     ws.on('close', this.#onSocketClose);
@@ -136,6 +142,10 @@ export class SyncConnection implements RoomMember {
     }
     if (!this.#limiter.take()) {
       this.close('rateLimited', 'too many messages');
+      return;
+    }
+    if (!this.#byteLimiter.takeMany(data.length)) {
+      this.close('rateLimited', 'too many bytes');
       return;
     }
     const room = this.#room;

@@ -10,6 +10,14 @@ export interface SyncLimits {
   messagesPerSecond: number;
   /** Messages a connection may send in one burst above the rate. */
   messageBurst: number;
+  /** Bytes per second a connection may sustain; over it: 4529. */
+  bytesPerSecond: number;
+  /**
+   * Bytes a connection may send in one burst above the byte rate; at
+   * least `maxMessageBytes`, so that one message of the largest size
+   * allowed always fits.
+   */
+  byteBurst: number;
   /**
    * Bytes allowed to wait in a connection's send buffer; a reader further
    * behind than this is closed with 4508 and resyncs when it reconnects.
@@ -38,6 +46,8 @@ export const DEFAULT_SYNC_LIMITS: Readonly<SyncLimits> = Object.freeze({
   maxMessageBytes: 8 * 1024 * 1024,
   messagesPerSecond: 200,
   messageBurst: 400,
+  bytesPerSecond: 2 * 1024 * 1024,
+  byteBurst: 16 * 1024 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
   maxDocuments: 10_000,
   evictAfterMs: 30_000,

@@ -1,7 +1,7 @@
 /**
  * A token bucket: `ratePerSecond` tokens flow in, at most `burst` are kept,
- * and each message takes one. Time comes from the caller so tests can
- * drive it.
+ * and each message takes one (or its `cost`: its bytes, for a byte rate).
+ * Time comes from the caller so tests can drive it.
  */
 export class RateLimiter {
   readonly #rate: number;
@@ -18,11 +18,16 @@ export class RateLimiter {
 
   /** Takes one token; false if the bucket is empty. */
   take(now = performance.now()): boolean {
+    return this.takeMany(1, now);
+  }
+
+  /** Takes `cost` tokens; false (taking none) if fewer are left. */
+  takeMany(cost: number, now = performance.now()): boolean {
     const elapsed = Math.max(0, now - this.#last) / 1000;
     this.#last = now;
     this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#rate);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < cost) return false;
+    this.#tokens -= cost;
     return true;
   }
 }
