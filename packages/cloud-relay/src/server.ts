@@ -25,7 +25,8 @@ import {
   customerBookRoom,
   isCustomerBook,
 } from './auth/customer-book.ts';
-import { TokenError, verifyToken } from './auth/token.ts';
+import { REVOCATION_SWEEP_MS, Revocations } from './auth/revocations.ts';
+import { type TokenClaims, TokenError, verifyToken } from './auth/token.ts';
 import { openRelayDatabase } from './db.ts';
 import {
   type PersistenceOptions,
@@ -42,6 +43,7 @@ import { createRelayMetrics, type RelayMetrics } from './metrics.ts';
 import { CustomerReports } from './reports/customers.ts';
 import { ErasureWatch } from './reports/erasure-watch.ts';
 import { StockReports } from './reports/stock.ts';
+import { CLOSE } from './sync/close-codes.ts';
 import { refuse, SyncHub } from './sync/hub.ts';
 import type { SyncLimits } from './sync/limits.ts';
 import { parseDocPath } from './sync/path.ts';
@@ -59,6 +61,11 @@ export interface RelayOptions {
   limits?: Partial<SyncLimits>;
   /** How documents are committed; defaults in `PERSISTENCE_DEFAULTS`. */
   persistence?: PersistenceOptions;
+  /**
+   * How often open sockets are checked for revoked tokens; default
+   * `REVOCATION_SWEEP_MS` (5 s).
+   */
+  revocationSweepMs?: number;
   /** Default: silent. */
   logger?: Logger;
 }
@@ -90,6 +97,10 @@ export class Relay {
   readonly #docs: SqliteDocSource;
   readonly #checkpoints: WalCheckpointer;
   readonly #branches: BranchDirectory;
+  readonly revocations: Revocations;
+  /** The claims of every open socket, checked again for revocations. */
+  readonly #sockets = new Map<WebSocket, TokenClaims>();
+  readonly #sweep: NodeJS.Timeout;
   readonly #wss: WebSocketServer;
   readonly #http: Server;
   readonly #handlers: RequestHandler[] = [];
@@ -119,6 +130,13 @@ export class Relay {
       },
     });
     this.#branches = new BranchDirectory(this.db);
+    this.revocations = new Revocations(this.db);
+    const revoked = (claims: TokenClaims) => this.revocations.revoked(claims);
+    this.#sweep = setInterval(
+      this.#closeRevoked,
+      options.revocationSweepMs ?? REVOCATION_SWEEP_MS,
+    );
+    this.#sweep.unref();
     this.hub = new SyncHub({
       // Erasures made at a till are compacted and scrubbed here too.
       docs: new ErasureWatch(this.#docs, {
@@ -140,6 +158,7 @@ export class Relay {
       createApiHandler({
         db: this.db,
         secret: options.secret,
+        revoked,
         logger: options.logger ?? silentLogger,
         registry: this.metrics.registry,
       }),
@@ -155,6 +174,7 @@ export class Relay {
         }),
         orgOf: (branch) => this.#branches.orgOf(branch),
         secret: options.secret,
+        revoked,
         logger: options.logger ?? silentLogger,
       }),
     );
@@ -201,6 +221,7 @@ export class Relay {
   }
 
   async #stop(): Promise<void> {
+    clearInterval(this.#sweep);
     const closed = new Promise<void>((resolve) => {
       this.#http.close(() => resolve());
     });
@@ -289,9 +310,12 @@ export class Relay {
     }
     const { branch, docName } = address;
 
-    let claims: ReturnType<typeof verifyToken>;
+    let claims: TokenClaims;
     try {
       claims = verifyToken(tokenOf(url, req), this.#secret);
+      if (this.revocations.revoked(claims)) {
+        throw new TokenError('token-revoked', 'this token was revoked');
+      }
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.metrics.socketAuthFailures.inc({ reason: error.code });
@@ -325,12 +349,34 @@ export class Relay {
     }
     // Every branch's address of the customer book is its organisation's
     // one book (the decision above bound the branch to the token's org).
+    this.#sockets.set(ws, claims);
+    ws.once('close', () => this.#sockets.delete(ws));
     this.hub.attach(ws, {
       docName: book ? customerBookRoom(claims.org) : docName,
       access: decision.write ? 'write' : 'read',
       peer: claims.device,
     });
   }
+
+  /**
+   * Closes the sockets whose token was revoked since they connected
+   * (by `brigade token revoke`, possibly from another process), with
+   * 4401 like any refused token.
+   */
+  readonly #closeRevoked = (): void => {
+    for (const [ws, claims] of this.#sockets) {
+      if (!this.revocations.revoked(claims)) continue;
+      this.#sockets.delete(ws);
+      this.metrics.socketAuthFailures.inc({ reason: 'token-revoked' });
+      this.#log.warn(
+        { reason: 'token-revoked', device: claims.device, org: claims.org },
+        'closed: token revoked',
+      );
+      ws.close(CLOSE.unauthorised, 'token-revoked');
+      // A reader that never reads never acknowledges the close either.
+      setTimeout(() => ws.terminate(), 2_000).unref();
+    }
+  };
 }
 
 /** Creates a relay and starts listening. */

@@ -43,7 +43,8 @@ export type TokenErrorCode =
   | 'token-missing'
   | 'token-malformed'
   | 'token-forged'
-  | 'token-expired';
+  | 'token-expired'
+  | 'token-revoked';
 
 /** A token that cannot be trusted; `code` says why. */
 export class TokenError extends Error {

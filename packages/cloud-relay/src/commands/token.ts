@@ -5,9 +5,11 @@
 import { parseArgs } from 'node:util';
 import { type CommandRun, EXIT, UsageError } from '@brigade/cli';
 import { ROLES, type Role, signToken } from '../auth/token.ts';
+import { runRevoke } from './revoke.ts';
 import { readSecret } from './secret.ts';
 
 const HELP = `usage: brigade token --org O --branch B[,B2...] --device D --role ROLE [--ttl 30d]
+       brigade token revoke --data DIR --org O --device D [--at TIME]
 
 Prints a relay token signed with BRIGADE_RELAY_SECRET or --secret-file F.
   --role   ${ROLES.join(', ')}
@@ -28,6 +30,9 @@ export function parseTtl(text: string): number {
 }
 
 export const runToken: CommandRun = async (ctx) => {
+  if (ctx.argv[0] === 'revoke') {
+    return runRevoke({ ...ctx, argv: ctx.argv.slice(1) });
+  }
   const { values } = parseArgs({
     args: ctx.argv,
     options: {

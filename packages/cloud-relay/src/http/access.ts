@@ -44,20 +44,27 @@ export const ACCESS: Readonly<Record<Action, readonly Role[]>> = {
 
 /**
  * Verifies the `Authorization: Bearer` token; throws a 401 `ApiError`
- * carrying the token error's code when it is missing, forged or expired.
+ * carrying the token error's code when it is missing, forged, expired or
+ * (`revoked` says so) revoked.
  */
 export function authenticate(
   req: IncomingMessage,
   secret: string | Buffer,
   nowMs: number,
+  revoked?: (claims: TokenClaims) => boolean,
 ): TokenClaims {
   const token = bearerToken(req.headers.authorization);
+  let claims: TokenClaims;
   try {
-    return verifyToken(token, secret, Math.floor(nowMs / 1000));
+    claims = verifyToken(token, secret, Math.floor(nowMs / 1000));
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     throw new ApiError(401, error.code, error.message);
   }
+  if (revoked?.(claims)) {
+    throw new ApiError(401, 'token-revoked', 'this token was revoked');
+  }
+  return claims;
 }
 
 /** Throws a 403 unless the token's role and branches allow the action. */

@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'token-malformed'
   | 'token-forged'
   | 'token-expired'
+  | 'token-revoked'
   | 'forbidden'
   | 'invalid-json'
   | 'invalid-field'

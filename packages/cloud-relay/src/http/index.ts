@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@brigade/log';
 import type { Database } from 'better-sqlite3';
 import type { Registry } from 'prom-client';
+import type { TokenClaims } from '../auth/token.ts';
 import { AlertStore } from '../journal/alerts.ts';
 import { JournalIngest } from '../journal/ingest.ts';
 import { JournalQueries } from '../journal/queries.ts';
@@ -46,6 +47,8 @@ export interface ApiOptions {
   db: Database;
   /** The token signing secret (at least 32 bytes). */
   secret: string | Buffer;
+  /** True for a token that was revoked (`Revocations.revoked`); default none. */
+  revoked?: (claims: TokenClaims) => boolean;
   logger: Logger;
   /** Where the API registers its `brigade_http_*` and `brigade_ingest_*` metrics. */
   registry: Registry;
@@ -106,14 +109,16 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     const url = requestUrl(req.url, 'http://relay.invalid');
     const methods = url && ROUTES[url.pathname];
     if (!url || !methods) return false;
-    void serve(ctx, options.secret, methods, req, res, url);
+    const auth = (r: IncomingMessage) =>
+      authenticate(r, options.secret, ctx.now(), options.revoked);
+    void serve(ctx, auth, methods, req, res, url);
     return true;
   };
 }
 
 async function serve(
   ctx: routes.RouteContext,
-  secret: string | Buffer,
+  auth: (req: IncomingMessage) => TokenClaims,
   methods: Partial<Record<string, Route>>,
   req: IncomingMessage,
   res: ServerResponse,
@@ -128,7 +133,7 @@ async function serve(
       res.setHeader('allow', allow);
       throw new ApiError(405, 'method-not-allowed', `${route} takes ${allow}`);
     }
-    const claims = authenticateLogged(ctx, req, secret, route);
+    const claims = authenticateLogged(ctx, req, auth, route);
     await handle(ctx, { req, res, url, claims });
   } catch (error) {
     answerError(ctx, res, route, error);
@@ -145,11 +150,11 @@ async function serve(
 function authenticateLogged(
   ctx: routes.RouteContext,
   req: IncomingMessage,
-  secret: string | Buffer,
+  auth: (req: IncomingMessage) => TokenClaims,
   route: string,
 ) {
   try {
-    return authenticate(req, secret, ctx.now());
+    return auth(req);
   } catch (error) {
     if (error instanceof ApiError) {
       ctx.metrics.authFailures.inc({ reason: error.code });

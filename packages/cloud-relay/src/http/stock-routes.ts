@@ -32,6 +32,8 @@ export interface StockApiOptions {
   /** The organisation a branch is bound to (`BranchDirectory.orgOf`). */
   orgOf: (branch: string) => string | undefined;
   secret: string | Buffer;
+  /** True for a token that was revoked (`Revocations.revoked`); default none. */
+  revoked?: (claims: TokenClaims) => boolean;
   logger: Logger;
   now?: () => number;
 }
@@ -73,7 +75,12 @@ export function createStockApi(options: StockApiOptions) {
   > = {
     '/v1/reports/stock': {
       GET: (req, url, res) => {
-        const claims = authenticate(req, options.secret, now());
+        const claims = authenticate(
+          req,
+          options.secret,
+          now(),
+          options.revoked,
+        );
         const q = new Query(url.searchParams, ['branch', 'limit']);
         const branch = q.branch();
         const limit = q.int('limit', 1, 5000, 500);
@@ -83,7 +90,12 @@ export function createStockApi(options: StockApiOptions) {
     },
     '/v1/reports/customers': {
       GET: (req, url, res) => {
-        const claims = authenticate(req, options.secret, now());
+        const claims = authenticate(
+          req,
+          options.secret,
+          now(),
+          options.revoked,
+        );
         const q = new Query(url.searchParams, ['branch', 'personal']);
         const personal = url.searchParams.get('personal');
         if (personal !== null && personal !== '1' && personal !== '0') {
@@ -107,7 +119,12 @@ export function createStockApi(options: StockApiOptions) {
     },
     '/v1/customers/erase': {
       POST: async (req, _url, res) => {
-        const claims = authenticate(req, options.secret, now());
+        const claims = authenticate(
+          req,
+          options.secret,
+          now(),
+          options.revoked,
+        );
         if (claims.role !== 'admin') {
           throw new ApiError(
             403,

@@ -1,0 +1,90 @@
+/**
+ * Revoked tokens. A token is never stored, so it is revoked by what it
+ * names: every token of one device (or dashboard, or admin) of one
+ * organisation issued at or before a moment. A new token issued after
+ * that moment works again, so a till whose token leaked gets a fresh one
+ * and the leaked one is dead everywhere: at the next connection or
+ * request, and on sockets already open within {@link REVOCATION_SWEEP_MS}.
+ *
+ * The list lives in the relay's SQLite file, so `brigade token revoke`
+ * can write it while the relay runs; the relay notices another
+ * connection's commit through `PRAGMA data_version` and reloads it.
+ *
+ * @example
+ * const revocations = new Revocations(db);
+ * revocations.revoke('acme', 'till-3', Math.floor(Date.now() / 1000));
+ * revocations.revoked(claims); // true for till-3's tokens issued until now
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { TokenClaims } from './token.ts';
+
+/** How often the relay checks the tokens of open sockets again. */
+export const REVOCATION_SWEEP_MS = 5_000;
+
+/** One revocation: tokens of `device` of `org` issued at or before `before`. */
+export interface Revocation {
+  org: string;
+  device: string;
+  /** Seconds since the epoch. */
+  before: number;
+}
+
+export class Revocations {
+  readonly #db: Database;
+  readonly #upsert: Statement;
+  readonly #all: Statement;
+  /** By `org \u0000 device`. */
+  #byDevice = new Map<string, number>();
+  #version = -1;
+
+  constructor(db: Database) {
+    this.#db = db;
+    db.exec(`CREATE TABLE IF NOT EXISTS token_revocations (
+      org TEXT NOT NULL,
+      device TEXT NOT NULL,
+      before INTEGER NOT NULL,
+      revoked_at TEXT NOT NULL,
+      PRIMARY KEY (org, device)
+    ) STRICT`);
+    this.#upsert = db.prepare(
+      `INSERT INTO token_revocations (org, device, before, revoked_at)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (org, device) DO UPDATE
+         SET before = max(before, excluded.before), revoked_at = excluded.revoked_at`,
+    );
+    this.#all = db.prepare(
+      'SELECT org, device, before FROM token_revocations ORDER BY org, device',
+    );
+  }
+
+  /**
+   * Revokes every token of `device` of `org` issued at or before
+   * `before` (seconds); a later revocation of the same device only ever
+   * moves the moment forward.
+   */
+  revoke(org: string, device: string, before: number): void {
+    this.#upsert.run(org, device, before, new Date().toISOString());
+    this.#version = -1;
+  }
+
+  /** True when the token's claims fall under a revocation. */
+  revoked(claims: TokenClaims): boolean {
+    this.#refresh();
+    const before = this.#byDevice.get(`${claims.org}\u0000${claims.device}`);
+    return before !== undefined && claims.iat <= before;
+  }
+
+  /** Every revocation, by organisation and device. */
+  list(): Revocation[] {
+    return this.#all.all() as Revocation[];
+  }
+
+  #refresh(): void {
+    const version = this.#db.pragma('data_version', { simple: true });
+    if (version === this.#version) return;
+    this.#version = version as number;
+    this.#byDevice = new Map(
+      this.list().map((r) => [`${r.org}\u0000${r.device}`, r.before]),
+    );
+  }
+}
