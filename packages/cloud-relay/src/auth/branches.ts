@@ -4,8 +4,10 @@
  * the organisation of the first valid token that names it explicitly, and
  * from then on refuses tokens of any other organisation for that branch.
  * An `admin` token opens, beyond the branches it names, only branches
- * already bound to its own organisation. The binding lives in the `relay_branches` table;
- * an operator can pre-bind or move a branch with one SQL statement.
+ * already bound to its own organisation. The binding lives in the
+ * `relay_branches` table; an operator pre-binds or moves a branch with
+ * `brigade relay bind`, which a running relay notices (another
+ * connection's commit changes `PRAGMA data_version`) without a restart.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { canRead, canWrite, type TokenClaims } from './token.ts';
@@ -16,12 +18,16 @@ export type BranchAccess =
   | { allowed: false; why: string };
 
 export class BranchDirectory {
+  readonly #db: Database;
   readonly #select: Statement<[string], { org: string }>;
+  readonly #upsert: Statement<[string, string, string, number]>;
   readonly #insert: Statement<[string, string, string, number]>;
   readonly #ofOrg: Statement<[string], { branch: string }>;
   readonly #cache = new Map<string, string>();
+  #version = -1;
 
   constructor(db: Database) {
+    this.#db = db;
     db.exec(`CREATE TABLE IF NOT EXISTS relay_branches (
       branch TEXT PRIMARY KEY,
       org TEXT NOT NULL,
@@ -35,6 +41,13 @@ export class BranchDirectory {
       `INSERT INTO relay_branches (branch, org, first_device, bound_at)
        VALUES (?, ?, ?, ?) ON CONFLICT (branch) DO NOTHING`,
     );
+    this.#upsert = db.prepare(
+      `INSERT INTO relay_branches (branch, org, first_device, bound_at)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (branch) DO UPDATE
+         SET org = excluded.org, first_device = excluded.first_device,
+             bound_at = excluded.bound_at`,
+    );
     this.#ofOrg = db.prepare(
       'SELECT branch FROM relay_branches WHERE org = ? ORDER BY branch',
     );
@@ -45,8 +58,25 @@ export class BranchDirectory {
     return this.#ofOrg.all(org).map((row) => row.branch);
   }
 
+  /**
+   * Binds `branch` to `org` whether it was bound or not (the operator's
+   * `brigade relay bind`); returns the organisation it had, if any.
+   */
+  bind(branch: string, org: string, by: string): string | undefined {
+    const previous = this.#select.get(branch)?.org;
+    this.#upsert.run(branch, org, by, Date.now());
+    this.#cache.clear();
+    return previous;
+  }
+
   /** The organisation `branch` is bound to, or undefined. */
   orgOf(branch: string): string | undefined {
+    const version = this.#db.pragma('data_version', { simple: true });
+    if (version !== this.#version) {
+      // Another process (`brigade relay bind`) changed the file.
+      this.#cache.clear();
+      this.#version = version as number;
+    }
     const cached = this.#cache.get(branch);
     if (cached !== undefined) return cached;
     const org = this.#select.get(branch)?.org;

@@ -6,15 +6,20 @@ import { parseArgs } from 'node:util';
 import { type CommandRun, EXIT, UsageError } from '@brigade/cli';
 import { createLogger } from '@brigade/log';
 import { RELAY_DEFAULTS, startRelay } from '../server.ts';
+import { runBind } from './bind.ts';
 import { readSecret } from './secret.ts';
 
 const HELP = `usage: brigade relay --data DIR [--port ${RELAY_DEFAULTS.port}] [--host ${RELAY_DEFAULTS.host}]
+       brigade relay bind --data DIR --branch B --org O
 
 Runs the cloud relay on DIR/relay.sqlite. The token signing secret comes
 from BRIGADE_RELAY_SECRET or --secret-file F (at least 32 bytes).
 `;
 
 export const runRelay: CommandRun = async (ctx) => {
+  if (ctx.argv[0] === 'bind') {
+    return runBind({ ...ctx, argv: ctx.argv.slice(1) });
+  }
   const { values } = parseArgs({
     args: ctx.argv,
     options: {

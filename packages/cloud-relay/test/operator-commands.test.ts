@@ -35,7 +35,12 @@ test.after.each(async () => {
 });
 
 /** `brigade token revoke ...` in this process, as an operator runs it. */
-async function revoke(argv: string[]) {
+function revoke(argv: string[]) {
+  return brigade(['token', 'revoke', ...argv]);
+}
+
+/** A `brigade` command in this process. */
+async function brigade(argv: string[]) {
   let stdout = '';
   let stderr = '';
   const sink = (into: (text: string) => void) =>
@@ -46,7 +51,7 @@ async function revoke(argv: string[]) {
       },
     });
   const code = await main({
-    argv: ['token', 'revoke', ...argv],
+    argv,
     stdout: sink((t) => {
       stdout += t;
     }),
@@ -169,6 +174,43 @@ test('bad input is a usage error (exit 2) and revokes nothing', async () => {
     assert.ok(result.stderr.length > 0, argv.join(' '));
   }
   assert.equal(relay.revocations.list(), []);
+});
+
+test('brigade relay bind pre-binds and moves a branch while the relay runs', async () => {
+  const bind = (branch: string, org: string) =>
+    brigade(['relay', 'bind', '--data', dir, '--branch', branch, '--org', org]);
+  const first = await bind('b7', 'other');
+  assert.is(first.code, 0, first.stderr);
+  assert.equal(JSON.parse(first.stdout), {
+    branch: 'b7',
+    org: 'other',
+    previous: null,
+  });
+
+  // Bound before any device: acme's token naming b7 is refused.
+  const refused = new RawClient(
+    docUrl(relay, 'b7/menu', token({ branches: ['b7'] })),
+  );
+  assert.is(await refused.closed, CLOSE.forbidden);
+
+  // Moved to acme: the running relay follows without a restart.
+  const moved = await bind('b7', 'acme');
+  assert.equal(JSON.parse(moved.stdout).previous, 'other');
+  const p = provider(relay, 'b7/menu', token({ branches: ['b7'] }));
+  await synced(p);
+  p.destroy();
+
+  for (const argv of [
+    ['--data', dir, '--branch', 'b7'],
+    ['--data', dir, '--branch', 'b/7', '--org', 'acme'],
+    ['--data', `${dir}/missing`, '--branch', 'b7', '--org', 'acme'],
+  ]) {
+    assert.is(
+      (await brigade(['relay', 'bind', ...argv])).code,
+      2,
+      argv.join(' '),
+    );
+  }
 });
 
 function claims(device: string, iat: number) {
