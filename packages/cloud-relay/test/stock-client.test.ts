@@ -1,8 +1,12 @@
+import * as encoding from 'lib0/encoding';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as Y from 'yjs';
+import { awarenessMessage } from '../src/sync/protocol.ts';
 import {
+  docUrl,
   provider,
+  RawClient,
   removeDir,
   synced,
   tempDir,
@@ -47,6 +51,47 @@ test('shares presence between stock clients', async () => {
   } finally {
     a.destroy();
     b.destroy();
+    await relay.stop();
+    removeDir(dir);
+  }
+});
+
+/** An awareness update speaking for `clientId` with `state` (null: gone). */
+function presence(clientId: number, clock: number, state: unknown) {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientId);
+  encoding.writeVarUint(encoder, clock);
+  encoding.writeVarString(encoder, JSON.stringify(state));
+  return awarenessMessage(encoding.toUint8Array(encoder));
+}
+
+test('a connection cannot move or remove presence another one announced', async () => {
+  const dir = tempDir();
+  const relay = await testRelay(dir, { awarenessFlushMs: 20 });
+  const a = provider(relay, 'b1/menu', token());
+  const b = provider(relay, 'b1/menu', token({ device: 'waiter-1' }));
+  const mallory = new RawClient(
+    docUrl(relay, 'b1/menu', token({ device: 'waiter-2' })),
+  );
+  try {
+    await Promise.all([synced(a), synced(b), mallory.opened]);
+    a.awareness.setLocalStateField('user', 'ana');
+    const id = a.doc.clientID;
+    await until(() => b.awareness.getStates().get(id)?.user === 'ana');
+
+    mallory.send(presence(id, 1_000, { user: 'mallory' }));
+    mallory.send(presence(id, 1_001, null));
+    // Its own presence still goes through, after the refused ones.
+    mallory.send(presence(777, 1, { user: 'm' }));
+    await until(() => b.awareness.getStates().get(777)?.user === 'm');
+    assert.is(b.awareness.getStates().get(id)?.user, 'ana');
+    const text = await relay.metrics.registry.metrics();
+    assert.match(text, /brigade_relay_awareness_dropped_total 2/);
+  } finally {
+    a.destroy();
+    b.destroy();
+    mallory.close();
     await relay.stop();
     removeDir(dir);
   }

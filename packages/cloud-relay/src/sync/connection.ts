@@ -13,7 +13,7 @@ import type { SyncLimits } from './limits.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { MESSAGE, SYNC, syncMessage } from './protocol.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import type { Room, RoomMember } from './room.ts';
+import type { PresenceEntry, Room, RoomMember } from './room.ts';
 import { splitDocState } from './split-update.ts';
 
 /** What a connection may do with its document. */
@@ -58,6 +58,7 @@ export class SyncConnection implements RoomMember {
   #queuedBytes = 0;
   #closed = false;
   #warnedReadOnly = false;
+  #warnedAwareness = false;
 
   constructor(
     ws: WebSocket,
@@ -177,11 +178,7 @@ export class SyncConnection implements RoomMember {
           this.#handleSync(decoder, room);
           break;
         case MESSAGE.awareness:
-          awarenessProtocol.applyAwarenessUpdate(
-            room.awareness,
-            decoding.readVarUint8Array(decoder),
-            this,
-          );
+          this.#handleAwareness(decoding.readVarUint8Array(decoder), room);
           break;
         case MESSAGE.queryAwareness: {
           const presence = room.awarenessSnapshot();
@@ -200,6 +197,27 @@ export class SyncConnection implements RoomMember {
         `malformed message: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * Applies a presence update unless it speaks for a client id another
+   * connection of the room announced (impersonating or removing
+   * someone else's presence): that one is dropped, counted and logged
+   * once per connection.
+   */
+  #handleAwareness(update: Uint8Array, room: Room): void {
+    if (room.speaksForOther(this, presenceEntries(update))) {
+      this.#ctx.metrics?.awarenessDropped.inc();
+      if (!this.#warnedAwareness) {
+        this.#warnedAwareness = true;
+        this.#log.warn(
+          { doc: this.docName },
+          'dropped presence for a client another connection announced',
+        );
+      }
+      return;
+    }
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);
   }
 
   #handleSync(decoder: decoding.Decoder, room: Room): void {
@@ -330,6 +348,25 @@ export class SyncConnection implements RoomMember {
     this.#room?.leave(this);
     this.#ctx.onDetach(this);
   }
+}
+
+/**
+ * The clients an awareness update speaks for (y-protocols' layout: a
+ * count, then per client its id, clock and state as JSON text, `null`
+ * when it leaves). Throws on a malformed update, which closes the
+ * connection with 4400.
+ */
+function presenceEntries(update: Uint8Array): PresenceEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const entries: PresenceEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const removal = decoding.readVarString(decoder) === 'null';
+    entries.push({ clientId, clock, removal });
+  }
+  return entries;
 }
 
 /** Message type names by number, built once: counted on every message. */

@@ -22,6 +22,7 @@ export interface SyncMetrics {
   documentsLoaded: Gauge;
   traffic: TrafficTally;
   writesDropped: Counter;
+  awarenessDropped: Counter;
   updateSeconds: Histogram;
   loadSeconds: Histogram;
 }
@@ -93,6 +94,11 @@ export function createSyncMetrics(
     writesDropped: new Counter({
       name: `${prefix}_writes_dropped_total`,
       help: 'Updates dropped because the connection may only read',
+      registers,
+    }),
+    awarenessDropped: new Counter({
+      name: `${prefix}_awareness_dropped_total`,
+      help: 'Presence messages dropped because they spoke for a client another connection announced',
       registers,
     }),
     updateSeconds: new Histogram({

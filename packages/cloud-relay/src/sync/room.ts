@@ -20,6 +20,14 @@ export interface RoomMember {
   readonly awarenessClients: Set<number>;
 }
 
+/** One client's part of an awareness update. */
+export interface PresenceEntry {
+  clientId: number;
+  clock: number;
+  /** The state is null: the client is leaving. */
+  removal: boolean;
+}
+
 interface AwarenessChange {
   added: number[];
   updated: number[];
@@ -37,6 +45,8 @@ export class Room {
   readonly #flushMs: number;
   readonly #afterStored: ((doc: Y.Doc, then: () => void) => void) | undefined;
   readonly #pending = new Set<number>();
+  /** Which member announced each awareness client id. */
+  readonly #owners = new Map<number, RoomMember>();
   #flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -67,10 +77,34 @@ export class Room {
   leave(member: RoomMember): void {
     if (!this.members.delete(member)) return;
     const clients = [...member.awarenessClients];
+    for (const id of clients) {
+      if (this.#owners.get(id) === member) this.#owners.delete(id);
+    }
     if (clients.length > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, clients, null);
     }
     if (this.members.size === 0) this.idleSince = performance.now();
+  }
+
+  /**
+   * True when `entries` (an awareness update from `member`) would change
+   * presence that another member announced: a newer clock for its
+   * client, or its removal. A connection speaks only for the presence it
+   * announced first. Echoes are not changes: a stock y-websocket client
+   * sends every change it receives back, with the clock it came with,
+   * and applying those does nothing.
+   */
+  speaksForOther(
+    member: RoomMember,
+    entries: readonly PresenceEntry[],
+  ): boolean {
+    for (const { clientId, clock, removal } of entries) {
+      const owner = this.#owners.get(clientId);
+      if (owner === undefined || owner === member) continue;
+      const current = this.awareness.meta.get(clientId)?.clock ?? -1;
+      if (clock > current || (clock === current && removal)) return true;
+    }
+    return false;
   }
 
   /** Every known presence state, as one awareness message, or null. */
@@ -122,8 +156,12 @@ export class Room {
     if (member) {
       for (const id of [...change.added, ...change.updated]) {
         member.awarenessClients.add(id);
+        this.#owners.set(id, member);
       }
-      for (const id of change.removed) member.awarenessClients.delete(id);
+      for (const id of change.removed) {
+        member.awarenessClients.delete(id);
+        if (this.#owners.get(id) === member) this.#owners.delete(id);
+      }
     }
     for (const id of [...change.added, ...change.updated, ...change.removed]) {
       this.#pending.add(id);
