@@ -88,6 +88,86 @@ test('journals cash in and out with their amounts, summed by the Z closing', asy
   assert.is(z.sums['cash-out'], 1500);
 });
 
+/** Settles one chips order paid as given; returns the settlement. */
+async function settleChips(payments: { method: string; amount: number }[]) {
+  const order = (await t.api('POST', '/api/orders', { table: '2' })).body.id;
+  await t.api('POST', `/api/orders/${order}/lines`, { itemId: 'chips' });
+  const settled = await t.api('POST', `/api/orders/${order}/settle`, {
+    payments,
+  });
+  assert.is(settled.status, 201, JSON.stringify(settled.body));
+  return settled.body;
+}
+
+test('knows the cash the drawer should hold and refuses to give out more', async () => {
+  await closeDay();
+  const empty = await t.api('GET', '/api/drawer');
+  assert.is(empty.status, 200);
+  assert.is(empty.body.expected, 0);
+
+  await t.api('POST', '/api/cash', {
+    direction: 'in',
+    amount: 2000,
+    reason: 'opening float',
+  });
+  // Cash beyond the total is change: only the total stays in the drawer.
+  const cash = await settleChips([{ method: 'cash', amount: 1000 }]);
+  const card = await settleChips([
+    { method: 'card', amount: cash.totals.total },
+  ]);
+  await t.api('POST', `/api/invoices/${cash.docNo}/credit`, {
+    reason: 'cold chips',
+  });
+  const drawer = (await t.api('GET', '/api/drawer')).body;
+  assert.equal(drawer, {
+    expected: 2000,
+    cashSales: cash.totals.total,
+    cashRefunds: cash.totals.total,
+    cashIn: 2000,
+    cashOut: 0,
+    fromSeq: drawer.fromSeq,
+  });
+  assert.ok(card.totals.total > 0);
+
+  const head = t.till.store.journal.headSeq();
+  const tooMuch = await t.api('POST', '/api/cash', {
+    direction: 'out',
+    amount: 2001,
+    reason: 'bank drop',
+  });
+  assert.is(tooMuch.status, 409);
+  assert.is(tooMuch.body.error.code, 'cash-short');
+  assert.is(tooMuch.body.error.field, 'amount');
+  assert.is(t.till.store.journal.headSeq(), head, 'nothing journalled');
+  const all = await t.api('POST', '/api/cash', {
+    direction: 'out',
+    amount: 2000,
+    reason: 'bank drop',
+  });
+  assert.is(all.status, 201);
+  assert.is((await t.api('GET', '/api/drawer')).body.expected, 0);
+});
+
+test('the X report shows what the Z closing would hold and journals nothing', async () => {
+  await closeDay();
+  await settleChips([{ method: 'card', amount: 450 }]);
+  const head = t.till.store.journal.headSeq();
+  const x = await t.api('GET', '/api/day/x');
+  assert.is(x.status, 200);
+  assert.is(
+    t.till.store.journal.headSeq(),
+    head,
+    'an X report journals nothing',
+  );
+  assert.is(x.body.counts.sale, 1);
+  assert.is(x.body.salesPayments.card, 450);
+  const z = await closeDay();
+  assert.is(z.zNo, x.body.zNo);
+  assert.equal(z.salesPayments, x.body.salesPayments);
+  assert.equal(z.counts, x.body.counts);
+  assert.is(z.toSeq, x.body.toSeq);
+});
+
 test('refuses bad cash input, naming the field, and journals nothing', async () => {
   const head = t.till.store.journal.headSeq();
   const ok = { direction: 'in', amount: 100, reason: 'float' };

@@ -1,5 +1,6 @@
 /**
- * The cash drawer's endpoints: a "no sale" opening and cash in or out.
+ * The cash drawer's endpoints: the cash it should hold, a "no sale"
+ * opening and cash in or out.
  * Bodies are checked at the edge; a refusal names the field and journals
  * nothing.
  */
@@ -27,6 +28,7 @@ export function registerDrawerRoutes(
   const userOf = (body: Body) => optionalText(body, 'user', 100) ?? device;
 
   router
+    .on('GET', '/api/drawer', () => ({ status: 200, body: drawer.cash() }))
     .on('POST', '/api/drawer/open', ({ body }) => {
       const b = objectBody(body);
       return created(drawer.open(text(b, 'reason'), userOf(b)));

@@ -165,6 +165,7 @@ export function registerRoutes(router: Router, deps: ApiDeps): void {
       const b = objectBody(body, true);
       return created(fiscal.reprint(params.docNo!, userOf(b)));
     })
+    .on('GET', '/api/day/x', () => ok(fiscal.xReport()))
     .on('POST', '/api/day/close', ({ body }) => {
       const b = objectBody(body, true);
       return created(fiscal.closeDay(userOf(b)));

@@ -184,6 +184,17 @@ export class Fiscal {
     };
   }
 
+  /**
+   * The X report: what the Z closing would hold if it were written now;
+   * journals nothing.
+   */
+  xReport() {
+    return {
+      businessDate: this.#docs.businessDate,
+      ...this.#store.openPeriod(),
+    };
+  }
+
   /** Writes the Z closing of everything since the last one. */
   closeDay(user: string) {
     const entry = translated(() =>

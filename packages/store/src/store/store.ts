@@ -21,6 +21,7 @@ import { ClosingBuilder } from '../journal/closing.ts';
 import { DocumentLookup } from '../journal/documents.ts';
 import type { JournalEntry, JournalReplication } from '../journal/entry.ts';
 import { Journal } from '../journal/journal.ts';
+import type { ZClosingPayload } from '../journal/payloads.ts';
 import { type AcceptResult, Replicas } from '../journal/replicas.ts';
 import { type VerifyReport, verifyDatabase } from '../journal/verify.ts';
 import { Outbox } from '../outbox/outbox.ts';
@@ -84,6 +85,7 @@ export class Store implements JournalReplication {
   #updateLog: UpdateLog | null;
   #claims: Claims;
   #recorder: Recorder;
+  #closings: ClosingBuilder;
   #closed = false;
   #cleanup: (() => void) | undefined;
 
@@ -137,10 +139,11 @@ export class Store implements JournalReplication {
       });
       this.#claims = new Claims(this.#db, this.#log, o.clock);
       this.documents = new DocumentLookup(this.#db);
+      this.#closings = new ClosingBuilder(this.#db);
       this.#recorder = new Recorder(
         this.journal,
         this.documents,
-        new ClosingBuilder(this.#db),
+        this.#closings,
       );
     } catch (error) {
       this.#db.close();
@@ -200,6 +203,15 @@ export class Store implements JournalReplication {
   /** Writes the daily Z closing of everything since the previous one. */
   closeDay(input: { user: string; businessDate: string }): JournalEntry {
     return this.#recorder.closeDay(input);
+  }
+
+  /**
+   * The X report: what the next Z closing would hold if it were written
+   * now (its number, the entries it would cover, counts and sums by
+   * kind, tax and payments), without journalling anything.
+   */
+  openPeriod(): ZClosingPayload {
+    return this.#closings.next('', '').payload;
   }
 
   /**
