@@ -3,15 +3,19 @@
  * of the sequential one on the same folders, clean and broken every way
  * the auditor suites break them; and it never calls a broken store clean.
  */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   type Anchor,
+  DATABASE_FILE,
   formatDocNo,
   type JournalEntry,
   verifyDatabase,
   verifySequentially,
 } from '../src/index.ts';
+import { ENTRY_COLUMNS } from '../src/journal/rows.ts';
 import { chainsOf } from '../src/journal/segment-plan.ts';
 import { verifyInSegments } from '../src/journal/segmented-verify.ts';
 import { DAY, salePayload, tempDir } from './journal-fixtures.ts';
@@ -219,6 +223,48 @@ test('a payload that is not JSON throws the sequential error either way', () => 
         message,
       );
     }
+  });
+});
+
+test('a replica row the sequence ranges cannot reach sends verification to the sequential verifier', () => {
+  // An attacker who edits the schema (no STRICT, no NOT NULL) can store
+  // a replica row with no sequence number; no range of numbers reads it.
+  const hidden: Tampering = {
+    name: 'replica row without a sequence number',
+    apply: (dir) => {
+      const db = new Database(join(dir, DATABASE_FILE));
+      try {
+        db.exec('DROP TRIGGER IF EXISTS replica_extends_chain');
+        db.unsafeMode(true);
+        db.pragma('writable_schema = ON');
+        db.prepare(
+          `UPDATE sqlite_master
+           SET sql = replace(replace(sql, 'seq INTEGER NOT NULL CHECK (seq >= 1)', 'seq INTEGER'), ') STRICT', ')')
+           WHERE name = 'replica_journal'`,
+        ).run();
+      } finally {
+        db.close();
+      }
+      const edited = new Database(join(dir, DATABASE_FILE));
+      try {
+        edited.exec(
+          `INSERT INTO replica_journal (${ENTRY_COLUMNS})
+           SELECT device, NULL, kind, ts, business_date, user, NULL, payload,
+                  total, tax, run_sales, run_credits, run_net, prev_hash, hash
+           FROM replica_journal ORDER BY seq LIMIT 1`,
+        );
+      } finally {
+        edited.close();
+      }
+    },
+  };
+  withCase(hidden, (db, anchors) => {
+    const expected = verifySequentially(db, 'till-1', anchors);
+    assert.not.ok(expected.ok, 'the sequential verifier reads the row');
+    const chains = chainsOf(db, 'till-1');
+    assert.is(verifyInSegments(db, chains, anchors, SEGMENTED), null);
+    const options = { parallelFrom: 0, segmentEntries: SEGMENT_ENTRIES };
+    assert.equal(verifyDatabase(db, 'till-1', anchors, options), expected);
   });
 });
 

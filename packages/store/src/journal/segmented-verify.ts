@@ -42,6 +42,7 @@ export function verifyInSegments(
   anchors: Anchor[],
   options: SegmentedOptions,
 ): VerifyReport | null {
+  if (unreachableRows(db)) return null;
   const tasks = planSegments(db, chains, options.segmentEntries, anchors);
   const { results, faulty } = runSegments(db, tasks, options);
   if (faulty) return null;
@@ -65,6 +66,24 @@ export function verifyInSegments(
     fault: null,
     unresolvedReferences: book.unresolved,
   };
+}
+
+/**
+ * True when a replica row has no sequence number, which only an edited
+ * schema allows (no STRICT, no NOT NULL): no range of sequence numbers
+ * reads it, while the sequential verifier meets it and names it. The
+ * own journal's `seq` is its rowid, never null. One look-up in the
+ * primary-key index, through which both verifiers read replicas.
+ */
+function unreachableRows(db: Database): boolean {
+  return (
+    db
+      .prepare(
+        'SELECT EXISTS (SELECT 1 FROM replica_journal WHERE seq IS NULL)',
+      )
+      .pluck()
+      .get() === 1
+  );
 }
 
 type JoinedChain = VerifiedChain &
