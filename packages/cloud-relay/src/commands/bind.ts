@@ -4,13 +4,10 @@
  * or to move it. A running relay follows at once; tokens of any other
  * organisation are refused for B from then on (4403).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CommandRun, EXIT, UsageError } from '@brigade/cli';
-import Database from 'better-sqlite3';
 import { BranchDirectory } from '../auth/branches.ts';
-import { DATABASE_FILE } from '../db.ts';
+import { requiredFlag, withRelayDatabase } from './relay-file.ts';
 
 export const BIND_HELP = `usage: brigade relay bind --data DIR --branch B --org O
 
@@ -39,33 +36,19 @@ export const runBind: CommandRun = async (ctx) => {
     ctx.stdout.write(BIND_HELP);
     return EXIT.ok;
   }
+  const required = (value: string | undefined, flag: string) =>
+    requiredFlag(value, flag, BIND_HELP);
   const dir = required(values.data, '--data');
   const branch = name(required(values.branch, '--branch'), '--branch');
   const org = name(required(values.org, '--org'), '--org');
-  const file = join(dir, DATABASE_FILE);
-  if (!existsSync(file)) {
-    throw new UsageError(`${dir} holds no relay database (${DATABASE_FILE})`);
-  }
-  const db = new Database(file, { fileMustExist: true });
-  let previous: string | undefined;
-  try {
-    db.pragma('busy_timeout = 5000');
-    previous = new BranchDirectory(db).bind(branch, org, 'operator');
-  } finally {
-    db.close();
-  }
+  const previous = withRelayDatabase(dir, (db) =>
+    new BranchDirectory(db).bind(branch, org, 'operator'),
+  );
   ctx.stdout.write(
     `${JSON.stringify({ branch, org, previous: previous ?? null })}\n`,
   );
   return EXIT.ok;
 };
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === '') {
-    throw new UsageError(`${flag} is required\n\n${BIND_HELP}`);
-  }
-  return value.trim();
-}
 
 function name(value: string, flag: string): string {
   if (!NAME.test(value)) {

@@ -5,13 +5,10 @@
  * refuses those tokens from then on and closes their open sockets within
  * seconds; tokens issued afterwards work.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CommandRun, EXIT, UsageError } from '@brigade/cli';
-import Database from 'better-sqlite3';
 import { Revocations } from '../auth/revocations.ts';
-import { DATABASE_FILE } from '../db.ts';
+import { requiredFlag, withRelayDatabase } from './relay-file.ts';
 
 export const REVOKE_HELP = `usage: brigade token revoke --data DIR --org O --device D [--at TIME]
 
@@ -39,21 +36,15 @@ export const runRevoke: CommandRun = async (ctx) => {
     ctx.stdout.write(REVOKE_HELP);
     return EXIT.ok;
   }
+  const required = (value: string | undefined, flag: string) =>
+    requiredFlag(value, flag, REVOKE_HELP);
   const dir = required(values.data, '--data');
   const org = required(values.org, '--org');
   const device = required(values.device, '--device');
   const before = moment(values.at);
-  const file = join(dir, DATABASE_FILE);
-  if (!existsSync(file)) {
-    throw new UsageError(`${dir} holds no relay database (${DATABASE_FILE})`);
-  }
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    new Revocations(db).revoke(org, device, before);
-  } finally {
-    db.close();
-  }
+  withRelayDatabase(dir, (db) =>
+    new Revocations(db).revoke(org, device, before),
+  );
   const revocation = {
     org,
     device,
@@ -71,11 +62,4 @@ function moment(text: string | undefined): number {
     throw new UsageError(`--at must be an ISO date and time (got '${text}')`);
   }
   return Math.floor(ms / 1000);
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === '') {
-    throw new UsageError(`${flag} is required\n\n${REVOKE_HELP}`);
-  }
-  return value.trim();
 }
