@@ -9,12 +9,7 @@ import { isCanonicalText, nonCanonicalReason } from './canonical-text.ts';
 import { DOCUMENT_KINDS, parseDocNo } from './doc-number.ts';
 import { ENTRY_KINDS, type JournalEntry } from './entry.ts';
 import { type ChainFault, fault } from './faults.ts';
-import {
-  checkedHashInput,
-  computeHash,
-  GENESIS_HASH,
-  sha256Hex,
-} from './hash.ts';
+import { computeHash, GENESIS_HASH, hashInput, sha256Hex } from './hash.ts';
 import { nextRunning, sameRunning, ZERO_TOTALS } from './running.ts';
 
 const KINDS: ReadonlySet<string> = new Set(ENTRY_KINDS);
@@ -199,12 +194,11 @@ function checkHash(e: JournalEntry, payloadText?: string): ChainFault | null {
   // The hash input names its members, so the entry's own `hash` is left
   // out without copying the entry.
   const hash = e.hash;
-  // checkShape and checkOrder have passed: the fields are as
-  // checkedHashInput expects.
+  // checkShape and checkOrder have passed: the entry is `checked`.
   const actual =
     payloadText === undefined
       ? computeHash(e)
-      : sha256Hex(checkedHashInput(e, payloadText));
+      : sha256Hex(hashInput(e, payloadText, true));
   if (actual === hash) return null;
   return fault(
     'hash-mismatch',

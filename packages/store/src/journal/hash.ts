@@ -52,52 +52,41 @@ export function computeHashWithPayloadText(
   return sha256Hex(hashInput(entry, payloadText));
 }
 
-/** The exact text that is hashed (UTF-8 encoded before hashing). */
+/**
+ * The exact text that is hashed (UTF-8 encoded before hashing).
+ *
+ * `checked`: the entry has passed `checkNext`'s shape and link checks,
+ * so its `kind`, `ts`, `businessDate` and `prevHash` are plain ASCII (a
+ * known kind, the formats, the previous hash) and every number a safe
+ * integer; they are then written as they are, which the verifier does
+ * for every entry. The text is the same either way.
+ */
 export function hashInput(
   entry: Omit<UnhashedEntry, 'payload'>,
   payloadText: string,
+  checked = false,
 ): string {
+  const plain = checked ? quoted : canonicalString;
+  const n = checked ? String : int;
   const r = entry.running;
   return (
-    `{"businessDate":${canonicalString(entry.businessDate)}` +
+    `{"businessDate":${plain(entry.businessDate)}` +
     `,"device":${canonicalString(entry.device)}` +
     `,"docNo":${entry.docNo === null ? 'null' : canonicalString(entry.docNo)}` +
-    `,"kind":${canonicalString(entry.kind)}` +
+    `,"kind":${plain(entry.kind)}` +
     `,"payload":${payloadText}` +
-    `,"prevHash":${canonicalString(entry.prevHash)}` +
-    `,"running":{"credits":${int(r.credits)},"net":${int(r.net)}` +
-    `,"sales":${int(r.sales)}}` +
-    `,"seq":${int(entry.seq)},"tax":${int(entry.tax)}` +
-    `,"total":${int(entry.total)},"ts":${canonicalString(entry.ts)}` +
+    `,"prevHash":${plain(entry.prevHash)}` +
+    `,"running":{"credits":${n(r.credits)},"net":${n(r.net)}` +
+    `,"sales":${n(r.sales)}}` +
+    `,"seq":${n(entry.seq)},"tax":${n(entry.tax)}` +
+    `,"total":${n(entry.total)},"ts":${plain(entry.ts)}` +
     `,"user":${canonicalString(entry.user)}}`
   );
 }
 
-/**
- * {@link hashInput} for an entry that `checkNext` has already found in
- * shape and linked: its `kind`, `ts`, `businessDate` and `prevHash`
- * are then plain ASCII (a known kind, the formats, the previous hash)
- * and every number a safe integer, so they are written as they are.
- * The text is the same; the verifier calls it for every entry.
- */
-export function checkedHashInput(
-  entry: Omit<UnhashedEntry, 'payload'>,
-  payloadText: string,
-): string {
-  const r = entry.running;
-  return (
-    `{"businessDate":"${entry.businessDate}"` +
-    `,"device":${canonicalString(entry.device)}` +
-    `,"docNo":${entry.docNo === null ? 'null' : canonicalString(entry.docNo)}` +
-    `,"kind":"${entry.kind}"` +
-    `,"payload":${payloadText}` +
-    `,"prevHash":"${entry.prevHash}"` +
-    `,"running":{"credits":${r.credits},"net":${r.net}` +
-    `,"sales":${r.sales}}` +
-    `,"seq":${entry.seq},"tax":${entry.tax}` +
-    `,"total":${entry.total},"ts":"${entry.ts}"` +
-    `,"user":${canonicalString(entry.user)}}`
-  );
+/** A string known to need neither NFC nor escaping, as JSON. */
+function quoted(text: string): string {
+  return `"${text}"`;
 }
 
 /** Lowercase hex SHA-256 of a string's UTF-8 bytes. */
