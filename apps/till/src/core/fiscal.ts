@@ -140,7 +140,7 @@ export class Fiscal {
     }
     const sale = original.payload as unknown as SalePayload;
     const qtyByLine = lines ? creditLines(sale, lines) : null;
-    const already = this.#creditedTotal(docNo);
+    const already = this.#store.documents.credited(docNo);
     // The credit note and its claim mark commit together: if the model
     // refuses the mark, the journal entry is rolled back with it.
     const entry = translated(() =>
@@ -252,14 +252,6 @@ export class Fiscal {
       qr: zatcaQrForEntry(entry, this.#exponent),
       receipt: receiptText(entry, this.#exponent),
     };
-  }
-
-  /**
-   * Sum of the credit notes already issued against `docNo`, in this
-   * till's journal and the peers' it holds (an index look-up).
-   */
-  #creditedTotal(docNo: string): number {
-    return this.#store.documents.credited(docNo);
   }
 
   /** This till's entry with document number `docNo`. */

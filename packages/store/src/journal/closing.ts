@@ -36,6 +36,21 @@ export class ClosingBuilder {
     user: string,
     businessDate: string,
   ): Fact & { payload: ZClosingPayload } {
+    return {
+      kind: 'z-closing',
+      user,
+      businessDate,
+      payload: this.period(),
+      total: 0,
+      tax: 0,
+    };
+  }
+
+  /**
+   * What the next closing would hold if it were written now: every
+   * entry since the last closing, tallied (an X report).
+   */
+  period(): ZClosingPayload {
     const last = this.#lastClosing.get() as string | undefined;
     const previous = last ? (JSON.parse(last) as ZClosingPayload) : null;
     const fromSeq = previous ? previous.toSeq + 2 : 1;
@@ -53,7 +68,7 @@ export class ClosingBuilder {
           net: number;
         }
       | undefined;
-    const payload: ZClosingPayload = {
+    return {
       zNo: (previous?.zNo ?? 0) + 1,
       fromSeq,
       toSeq: tail?.seq ?? 0,
@@ -64,14 +79,6 @@ export class ClosingBuilder {
         net: tail?.net ?? 0,
       },
       ...tally.result(),
-    };
-    return {
-      kind: 'z-closing',
-      user,
-      businessDate,
-      payload,
-      total: 0,
-      tax: 0,
     };
   }
 }

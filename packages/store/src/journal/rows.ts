@@ -33,7 +33,15 @@ export function rowToEntry(row: EntryRow): {
   entry: JournalEntry;
   payloadText: string;
 } {
-  const entry: JournalEntry = {
+  return { entry: entryOf(row, JSON.parse(row[7])), payloadText: row[7] };
+}
+
+/** The entry of a row holding `payload` (all of the stored one, or part). */
+function entryOf(
+  row: EntryRow,
+  payload: JournalEntry['payload'],
+): JournalEntry {
+  return {
     device: row[0],
     seq: row[1],
     kind: row[2] as EntryKind,
@@ -41,14 +49,13 @@ export function rowToEntry(row: EntryRow): {
     businessDate: row[4],
     user: row[5],
     docNo: row[6],
-    payload: JSON.parse(row[7]),
+    payload,
     total: row[8],
     tax: row[9],
     running: { sales: row[10], credits: row[11], net: row[12] },
     prevHash: row[13],
     hash: row[14],
   };
-  return { entry, payloadText: row[7] };
 }
 
 /**
@@ -86,24 +93,13 @@ export function rowToCheckedEntry(row: EntryRow): CheckedRow {
   const picked =
     row[2] === 'sale' ? canonicalMembers(text, SALE_MEMBERS_CHECKED) : null;
   if (picked === null) {
-    const { entry } = rowToEntry(row);
-    return { entry, payloadText: text, textChecked: false };
+    return {
+      entry: entryOf(row, JSON.parse(text)),
+      payloadText: text,
+      textChecked: false,
+    };
   }
-  const entry: JournalEntry = {
-    device: row[0],
-    seq: row[1],
-    kind: 'sale',
-    ts: row[3],
-    businessDate: row[4],
-    user: row[5],
-    docNo: row[6],
-    payload: picked as JournalEntry['payload'],
-    total: row[8],
-    tax: row[9],
-    running: { sales: row[10], credits: row[11], net: row[12] },
-    prevHash: row[13],
-    hash: row[14],
-  };
+  const entry = entryOf(row, picked as JournalEntry['payload']);
   return { entry, payloadText: text, textChecked: true };
 }
 

@@ -211,7 +211,7 @@ export class Store implements JournalReplication {
    * kind, tax and payments), without journalling anything.
    */
   openPeriod(): ZClosingPayload {
-    return this.#closings.next('', '').payload;
+    return this.#closings.period();
   }
 
   /**
