@@ -31,3 +31,19 @@ export function openRelayDatabase(dataDir: string): Database.Database {
   db.pragma('secure_delete = ON');
   return db;
 }
+
+/**
+ * Says whether another connection (another process: `brigade token
+ * revoke`, `brigade relay bind`) has committed to the file since it last
+ * said so, from `PRAGMA data_version`; a cache kept beside the database
+ * reloads only then. The first call says true.
+ */
+export function otherWriterWatch(db: Database.Database): () => boolean {
+  let seen = -1;
+  return () => {
+    const version = db.pragma('data_version', { simple: true }) as number;
+    if (version === seen) return false;
+    seen = version;
+    return true;
+  };
+}

@@ -312,10 +312,9 @@ export class Relay {
 
     let claims: TokenClaims;
     try {
-      claims = verifyToken(tokenOf(url, req), this.#secret);
-      if (this.revocations.revoked(claims)) {
-        throw new TokenError('token-revoked', 'this token was revoked');
-      }
+      claims = verifyToken(tokenOf(url, req), this.#secret, undefined, (c) =>
+        this.revocations.revoked(c),
+      );
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.metrics.socketAuthFailures.inc({ reason: error.code });

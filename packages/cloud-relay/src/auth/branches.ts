@@ -10,6 +10,7 @@
  * connection's commit changes `PRAGMA data_version`) without a restart.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { otherWriterWatch } from '../db.ts';
 import { canRead, canWrite, type TokenClaims } from './token.ts';
 
 /** What a token may do with one branch's documents. */
@@ -18,16 +19,15 @@ export type BranchAccess =
   | { allowed: false; why: string };
 
 export class BranchDirectory {
-  readonly #db: Database;
+  readonly #changed: () => boolean;
   readonly #select: Statement<[string], { org: string }>;
   readonly #upsert: Statement<[string, string, string, number]>;
   readonly #insert: Statement<[string, string, string, number]>;
   readonly #ofOrg: Statement<[string], { branch: string }>;
   readonly #cache = new Map<string, string>();
-  #version = -1;
 
   constructor(db: Database) {
-    this.#db = db;
+    this.#changed = otherWriterWatch(db);
     db.exec(`CREATE TABLE IF NOT EXISTS relay_branches (
       branch TEXT PRIMARY KEY,
       org TEXT NOT NULL,
@@ -71,12 +71,7 @@ export class BranchDirectory {
 
   /** The organisation `branch` is bound to, or undefined. */
   orgOf(branch: string): string | undefined {
-    const version = this.#db.pragma('data_version', { simple: true });
-    if (version !== this.#version) {
-      // Another process (`brigade relay bind`) changed the file.
-      this.#cache.clear();
-      this.#version = version as number;
-    }
+    if (this.#changed()) this.#cache.clear();
     const cached = this.#cache.get(branch);
     if (cached !== undefined) return cached;
     const org = this.#select.get(branch)?.org;

@@ -16,6 +16,7 @@
  * revocations.revoked(claims); // true for till-3's tokens issued until now
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { otherWriterWatch } from '../db.ts';
 import type { TokenClaims } from './token.ts';
 
 /** How often the relay checks the tokens of open sockets again. */
@@ -30,15 +31,14 @@ export interface Revocation {
 }
 
 export class Revocations {
-  readonly #db: Database;
+  readonly #changed: () => boolean;
   readonly #upsert: Statement;
   readonly #all: Statement;
-  /** By `org \u0000 device`. */
-  #byDevice = new Map<string, number>();
-  #version = -1;
+  /** By `org \u0000 device`; null once this process wrote a revocation. */
+  #byDevice: Map<string, number> | null = null;
 
   constructor(db: Database) {
-    this.#db = db;
+    this.#changed = otherWriterWatch(db);
     db.exec(`CREATE TABLE IF NOT EXISTS token_revocations (
       org TEXT NOT NULL,
       device TEXT NOT NULL,
@@ -64,13 +64,14 @@ export class Revocations {
    */
   revoke(org: string, device: string, before: number): void {
     this.#upsert.run(org, device, before, new Date().toISOString());
-    this.#version = -1;
+    this.#byDevice = null;
   }
 
   /** True when the token's claims fall under a revocation. */
   revoked(claims: TokenClaims): boolean {
-    this.#refresh();
-    const before = this.#byDevice.get(`${claims.org}\u0000${claims.device}`);
+    const before = this.#revocations().get(
+      `${claims.org}\u0000${claims.device}`,
+    );
     return before !== undefined && claims.iat <= before;
   }
 
@@ -79,12 +80,13 @@ export class Revocations {
     return this.#all.all() as Revocation[];
   }
 
-  #refresh(): void {
-    const version = this.#db.pragma('data_version', { simple: true });
-    if (version === this.#version) return;
-    this.#version = version as number;
-    this.#byDevice = new Map(
-      this.list().map((r) => [`${r.org}\u0000${r.device}`, r.before]),
-    );
+  /** The revocations by device, read again when the file changed. */
+  #revocations(): Map<string, number> {
+    if (this.#changed() || this.#byDevice === null) {
+      this.#byDevice = new Map(
+        this.list().map((r) => [`${r.org}\u0000${r.device}`, r.before]),
+      );
+    }
+    return this.#byDevice;
   }
 }

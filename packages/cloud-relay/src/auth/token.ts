@@ -81,11 +81,15 @@ export function signToken(
   return `${head}.${mac(head, secret).toString('base64url')}`;
 }
 
-/** Checks a token's signature and lifetime and returns its claims. */
+/**
+ * Checks a token's signature and lifetime, and with `revoked` whether it
+ * was revoked (`Revocations.revoked`), and returns its claims.
+ */
 export function verifyToken(
   token: string | null | undefined,
   secret: string | Buffer,
   now = Math.floor(Date.now() / 1000),
+  revoked?: (claims: TokenClaims) => boolean,
 ): TokenClaims {
   if (!token) throw new TokenError('token-missing', 'no token given');
   const [head, sig, extra] = token.split('.');
@@ -100,6 +104,9 @@ export function verifyToken(
   const claims = parseClaims(head);
   if (claims.exp <= now) {
     throw new TokenError('token-expired', 'token has expired');
+  }
+  if (revoked?.(claims)) {
+    throw new TokenError('token-revoked', 'this token was revoked');
   }
   return claims;
 }

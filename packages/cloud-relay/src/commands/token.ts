@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { type CommandRun, EXIT, UsageError } from '@brigade/cli';
 import { ROLES, type Role, signToken } from '../auth/token.ts';
+import { requiredFlag } from './relay-file.ts';
 import { runRevoke } from './revoke.ts';
 import { readSecret } from './secret.ts';
 
@@ -51,6 +52,8 @@ export const runToken: CommandRun = async (ctx) => {
     ctx.stdout.write(HELP);
     return EXIT.ok;
   }
+  const required = (value: string | undefined, flag: string) =>
+    requiredFlag(value, flag, HELP);
   const org = required(values.org, '--org');
   const device = required(values.device, '--device');
   const role = required(values.role, '--role');
@@ -77,10 +80,3 @@ export const runToken: CommandRun = async (ctx) => {
   ctx.stdout.write(`${token}\n`);
   return EXIT.ok;
 };
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === '') {
-    throw new UsageError(`${flag} is required\n\n${HELP}`);
-  }
-  return value.trim();
-}

@@ -43,6 +43,8 @@ export function createStockApi(options: StockApiOptions) {
   const log = options.logger.child({ ns: 'stock-api' });
   const now = options.now ?? Date.now;
   const { reports, customers } = options;
+  const auth = (req: IncomingMessage) =>
+    authenticate(req, options.secret, now(), options.revoked);
 
   /**
    * A branch named with a customer request must be one the token opens
@@ -75,12 +77,7 @@ export function createStockApi(options: StockApiOptions) {
   > = {
     '/v1/reports/stock': {
       GET: (req, url, res) => {
-        const claims = authenticate(
-          req,
-          options.secret,
-          now(),
-          options.revoked,
-        );
+        const claims = auth(req);
         const q = new Query(url.searchParams, ['branch', 'limit']);
         const branch = q.branch();
         const limit = q.int('limit', 1, 5000, 500);
@@ -90,12 +87,7 @@ export function createStockApi(options: StockApiOptions) {
     },
     '/v1/reports/customers': {
       GET: (req, url, res) => {
-        const claims = authenticate(
-          req,
-          options.secret,
-          now(),
-          options.revoked,
-        );
+        const claims = auth(req);
         const q = new Query(url.searchParams, ['branch', 'personal']);
         const personal = url.searchParams.get('personal');
         if (personal !== null && personal !== '1' && personal !== '0') {
@@ -119,12 +111,7 @@ export function createStockApi(options: StockApiOptions) {
     },
     '/v1/customers/erase': {
       POST: async (req, _url, res) => {
-        const claims = authenticate(
-          req,
-          options.secret,
-          now(),
-          options.revoked,
-        );
+        const claims = auth(req);
         if (claims.role !== 'admin') {
           throw new ApiError(
             403,
