@@ -352,9 +352,9 @@ function seller(
 
 function dayStart(value: string | undefined): { dayStartsAt?: number } {
   if (value === undefined) return {};
-  const match = /^(\d{1,2}):(\d{2})$/.exec(value);
-  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : -1;
-  if (!match || Number(match[2]) > 59 || minutes > MAX_DAY_START) {
+  const [, hours, mins] = /^(\d{1,2}):([0-5]\d)$/.exec(value) ?? [];
+  const minutes = Number(hours) * 60 + Number(mins);
+  if (hours === undefined || !(minutes <= MAX_DAY_START)) {
     throw new UsageError(
       `--day-starts-at must be HH:MM from 00:00 to 11:59 (got '${value}')`,
     );
