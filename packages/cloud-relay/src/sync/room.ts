@@ -45,7 +45,12 @@ export class Room {
   readonly #flushMs: number;
   readonly #afterStored: ((doc: Y.Doc, then: () => void) => void) | undefined;
   readonly #pending = new Set<number>();
-  /** Which member announced each awareness client id. */
+  /**
+   * Which member announced each awareness client id: an index of the
+   * members' `awarenessClients`, so that checking an update costs one
+   * look-up per client, not a pass over the room (stock clients echo
+   * every change back, so a busy room checks n updates of n clients).
+   */
   readonly #owners = new Map<number, RoomMember>();
   #flushTimer: NodeJS.Timeout | null = null;
 
